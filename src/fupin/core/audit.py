@@ -1,0 +1,104 @@
+"""Audit: every service records what it changed, who, when and through which channel,
+in the same transaction as the change. Nothing here depends on an HTTP request: the
+channel comes from a context variable that the web middleware, the API, the CLI and the
+importer set (``audit_channel``)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import decimal
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import models, transaction
+
+from fupin.core.choices import Channel
+from fupin.core.models import AuditEvent
+
+_channel: ContextVar[str] = ContextVar("fupin_audit_channel", default=Channel.CLI)
+
+
+@contextlib.contextmanager
+def audit_channel(channel: str) -> Iterator[None]:
+    token = _channel.set(channel)
+    try:
+        yield
+    finally:
+        _channel.reset(token)
+
+
+def current_channel() -> str:
+    return _channel.get()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The object's concrete field values as JSON-able data (foreign keys as ids)."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if getattr(field, "generated", False) or field.name in {"created_at", "updated_at"}:
+            continue
+        data[field.attname if field.is_relation else field.name] = _plain(getattr(obj, field.attname))
+    return data
+
+
+def label(obj: models.Model) -> str:
+    meta = obj._meta
+    return f"{meta.app_label}.{meta.model_name}"
+
+
+def audit_log(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    root: models.Model | None = None,
+    area_code: str = "",
+    note: str = "",
+) -> AuditEvent:
+    """Write one audit event. Must run inside the service's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_log() must be called inside the service's transaction")
+    if obj is not None:
+        object_type = object_type or label(obj)
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    root = root if root is not None else obj
+    user = actor if getattr(actor, "pk", None) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_name=getattr(actor, "username", "") or "system",
+        channel=current_channel(),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        root_type=label(root) if root is not None else object_type,
+        root_id=str(root.pk) if root is not None else object_id,
+        area_code=area_code,
+        before=_plain(dict(before)) if before is not None else None,
+        after=_plain(dict(after)) if after is not None else None,
+        note=note,
+    )

@@ -1,0 +1,123 @@
+"""Write the demo province into the database: flags on the real tree, the registry
+through the bulk path, the demo users through their service, one audit event."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+
+from fupin.core.audit import audit_log
+from fupin.core.bulk import bulk_insert, next_id, reset_sequences
+from fupin.core.choices import Role
+from fupin.demo.generate import Demo, Table, generate
+from fupin.demo.structure import Structure, choose
+from fupin.geo.models import AdminArea
+from fupin.registry.models import Helper, Household, IncomeRecord, Person, SecondaryCause, StatusEvent
+
+CHUNK = 100_000
+MONEY_FIELDS = set(IncomeRecord.AMOUNT_FIELDS)
+DEMO_PASSWORD = "fupin-demo"  # noqa: S105 - the documented login of the demo province
+
+# username, role, area codes, full name, may see ID numbers
+DEMO_USERS = [
+    ("province", Role.PROVINCE, ["230000000000"], "省扶贫办", True),
+    ("harbin", Role.CITY, ["230100000000"], "哈尔滨市扶贫办", True),
+    ("yanshou", Role.COUNTY, ["230129000000"], "延寿县扶贫办", True),
+    ("bayan", Role.COUNTY, ["230126000000"], "巴彦县扶贫办", True),
+    ("auditor", Role.AUDITOR, ["230000000000"], "审计员", False),
+]
+
+
+class DemoError(Exception):
+    pass
+
+
+def _python(name: str, values: np.ndarray) -> list[Any]:
+    if values.dtype.kind == "M":
+        text = np.datetime_as_string(values, unit="D")
+        return [None if t == "NaT" else t for t in text.tolist()]
+    if name in MONEY_FIELDS:
+        whole = (values // 100).astype("U12")
+        return np.char.add(np.char.add(whole, "."), np.char.zfill((values % 100).astype("U2"), 2)).tolist()
+    if values.dtype.kind == "b":
+        return values.astype(np.int8).tolist()
+    return values.tolist()
+
+
+def _rows(table: Table, fields: list[str], convert: dict[str, Callable[[np.ndarray], np.ndarray]] | None = None
+          ) -> Iterator[tuple[Any, ...]]:
+    convert = convert or {}
+    total = len(table)
+    for start in range(0, total, CHUNK):
+        cols = []
+        for f in fields:
+            values = table.columns[f][start : start + CHUNK]
+            if f in convert:
+                values = convert[f](values)
+            cols.append(_python(f, values))
+        yield from zip(*cols, strict=True)
+
+
+def build_demo(*, scale: float, seed: int, progress: Callable[[str], None] = print) -> dict[str, Any]:
+    if Household.objects.exists():
+        raise DemoError("The registry already holds households; the demo loads into an empty registry.")
+    areas = list(AdminArea.objects.values_list("code", "level", "kind"))
+    if not areas:
+        raise DemoError("The administrative tree is empty: run `fupin load_areas` first.")
+    t0 = time.perf_counter()
+    structure: Structure = choose(areas)
+    demo: Demo = generate(
+        structure, scale=scale, seed=seed, first_household_id=next_id(Household), first_person_id=next_id(Person)
+    )
+    progress(f"generated in {time.perf_counter() - t0:.1f} s: {demo.counts}")
+    village_ids = dict(AdminArea.objects.filter(level="village").values_list("code", "id"))
+    lookup = np.vectorize(village_ids.__getitem__, otypes=[np.int64])
+
+    with transaction.atomic():
+        t1 = time.perf_counter()
+        AdminArea.objects.exclude(key_county="").update(key_county="")
+        AdminArea.objects.filter(key_village=True).update(key_village=False)
+        for kind in ("national", "provincial"):
+            AdminArea.objects.filter(code__in=[c for c, k in structure.key_counties.items() if k == kind]).update(
+                key_county=kind
+            )
+        for i in range(0, len(structure.key_villages), 500):
+            AdminArea.objects.filter(code__in=structure.key_villages[i : i + 500]).update(key_village=True)
+
+        hh = demo.households
+        hh_fields = hh.fields
+        hh.columns["village_id"] = hh.columns["village_code"]
+        steps: list[tuple[type, Table, list[str], dict[str, Callable[[np.ndarray], np.ndarray]] | None]] = [
+            (Household, hh, hh_fields, {"village_id": lookup}),
+            (SecondaryCause, demo.causes, demo.causes.fields, None),
+            (Helper, demo.helpers, demo.helpers.fields, None),
+            (Person, demo.persons, demo.persons.fields, None),
+            (IncomeRecord, demo.incomes, demo.incomes.fields, None),
+            (StatusEvent, demo.events, demo.events.fields, None),
+        ]
+        for model, table, fields, convert in steps:
+            t = time.perf_counter()
+            written = bulk_insert(model, fields, _rows(table, fields, convert))
+            progress(f"{model._meta.verbose_name_plural}: {written:,} rows in {time.perf_counter() - t:.1f} s")
+        reset_sequences(Household, Person, SecondaryCause, Helper, IncomeRecord, StatusEvent)
+
+        from fupin.accounts.models import User
+        from fupin.accounts.services import user_create
+
+        for username, role, codes, name, identifiers in DEMO_USERS:
+            if not User.objects.filter(username=username).exists():
+                user_create(actor=None, username=username, password=DEMO_PASSWORD, role=role, area_codes=codes,
+                            full_name=name, can_view_identifiers=identifiers)
+        clerk_village = sorted(v for v in structure.key_villages if v.startswith("230129"))[0]
+        if not User.objects.filter(username="clerk").exists():
+            user_create(actor=None, username="clerk", password=DEMO_PASSWORD, role=Role.VILLAGE,
+                        area_codes=[clerk_village], full_name="村文书", can_view_identifiers=True)
+        summary = {"scale": scale, "seed": seed, **demo.counts, "key_counties": len(structure.key_counties),
+                   "key_villages": len(structure.key_villages), "task_counties": len(structure.task_counties)}
+        audit_log(actor=None, action="demo.build", object_type="demo", after=summary)
+        progress(f"written in {time.perf_counter() - t1:.1f} s")
+    return summary

@@ -1,0 +1,96 @@
+"""One FilterSet per model, used by the web lists, the API and exports."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.filters import AreaCodeFilter
+from fupin.registry import idnumbers
+from fupin.registry.choices import Cause, Labour, Procedure, Relation, Sex, Stage, Status
+from fupin.registry.models import Household, IncomeRecord, Person, StatusEvent
+
+HOUSEHOLD_TYPES = [("ordinary", _("ordinary poor")), ("dibao", _("低保 (minimum living allowance)")),
+                   ("wubao", _("五保 (five guarantees)"))]
+
+
+def _person_match(value: str) -> Q:
+    value = value.strip()
+    if len(value) == 18 and value[:17].isdigit():
+        return Q(id_number=idnumbers.normalize(value))
+    return Q(name__contains=value)
+
+
+class HouseholdFilterSet(django_filters.FilterSet):
+    area = AreaCodeFilter(lookup="village")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    cause = django_filters.ChoiceFilter(field_name="main_cause", choices=Cause.choices, label=_("main cause"))
+    secondary_cause = django_filters.ChoiceFilter(
+        field_name="secondary_causes__cause", choices=Cause.choices, label=_("secondary cause"), distinct=True
+    )
+    procedure = django_filters.ChoiceFilter(choices=Procedure.choices[1:])
+    stage = django_filters.ChoiceFilter(choices=Stage.choices[1:])
+    returned = django_filters.BooleanFilter()
+    type = django_filters.ChoiceFilter(choices=HOUSEHOLD_TYPES, method="filter_type", label=_("household type"))
+    key_village = django_filters.BooleanFilter(field_name="village__key_village", label=_("in a key village"))
+    q = django_filters.CharFilter(method="filter_q", label=_("household code, member name or ID number"))
+
+    class Meta:
+        model = Household
+        fields = ["area", "status", "cause", "secondary_cause", "procedure", "stage", "returned", "type",
+                  "key_village", "q"]
+
+    def filter_type(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(**{f"type_{value}": True}) if value else qs
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return qs
+        members = Person.objects.filter(_person_match(value)).values("household_id")
+        return qs.filter(Q(code=value.strip()) | Q(pk__in=members))
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    area = AreaCodeFilter(lookup="household__village")
+    status = django_filters.MultipleChoiceFilter(
+        field_name="household__status", choices=Status.choices, label=_("household status")
+    )
+    household = django_filters.CharFilter(field_name="household__code", label=_("household code"))
+    sex = django_filters.ChoiceFilter(choices=Sex.choices)
+    relation = django_filters.ChoiceFilter(choices=Relation.choices)
+    labour = django_filters.ChoiceFilter(choices=Labour.choices)
+    cause = django_filters.ChoiceFilter(field_name="household__main_cause", choices=Cause.choices,
+                                        label=_("household's main cause"))
+    q = django_filters.CharFilter(method="filter_q", label=_("name or ID number"))
+
+    class Meta:
+        model = Person
+        fields = ["area", "status", "household", "sex", "relation", "labour", "cause", "q"]
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(_person_match(value)) if value else qs
+
+
+class IncomeRecordFilterSet(django_filters.FilterSet):
+    area = AreaCodeFilter(lookup="household__village")
+    year = django_filters.NumberFilter()
+    household = django_filters.CharFilter(field_name="household__code", label=_("household code"))
+    status = django_filters.MultipleChoiceFilter(
+        field_name="household__status", choices=Status.choices, label=_("household status")
+    )
+
+    class Meta:
+        model = IncomeRecord
+        fields = ["area", "year", "household", "status"]
+
+
+class StatusEventFilterSet(django_filters.FilterSet):
+    area = AreaCodeFilter(lookup="household__village")
+    household = django_filters.CharFilter(field_name="household__code")
+    procedure = django_filters.ChoiceFilter(choices=Procedure.choices[1:])
+    year = django_filters.NumberFilter(field_name="date__year")
+
+    class Meta:
+        model = StatusEvent
+        fields = ["area", "household", "procedure", "action", "year"]
