@@ -121,8 +121,9 @@ def make_household(db, province_user):
         ]
         household = services.household_register(
             actor=actor or province_user,
-            data=services.HouseholdData(village_code=village_code, members=members, main_cause=main_cause,
-                                        type_ordinary=True),
+            data=services.HouseholdData(
+                village_code=village_code, members=members, main_cause=main_cause, type_ordinary=True
+            ),
         )
         if per_capita is not None:
             services.income_record_save(
@@ -151,8 +152,13 @@ def walk(household, actor, procedure: str, start: dt.date, until: str = "approve
     on = start
     for action, gap in steps:
         on = on + dt.timedelta(days=gap)
-        services.household_step(actor=actor, household=household, action=action, on=on,
-                                procedure=procedure if action == "apply" else None)
+        services.household_step(
+            actor=actor,
+            household=household,
+            action=action,
+            on=on,
+            procedure=procedure if action == "apply" else None,
+        )
         household.refresh_from_db()
         if action == until:
             break

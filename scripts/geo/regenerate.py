@@ -186,9 +186,7 @@ def load_pypinyin():
             "and run this script with that venv's python (see the module docstring)"
         )
     if pypinyin.__version__ != PYPINYIN_VERSION:
-        fail(
-            f"pypinyin {PYPINYIN_VERSION} is required for byte-identical output, found {pypinyin.__version__}"
-        )
+        fail(f"pypinyin {PYPINYIN_VERSION} is required for byte-identical output, found {pypinyin.__version__}")
     from pypinyin import load_phrases_dict, load_single_dict
 
     load_phrases_dict(PINYIN_PHRASE_OVERRIDES)
@@ -391,11 +389,7 @@ def build_rows(data: dict[str, list[dict[str, str]]], rom: Romanizer) -> list[di
         if r["provinceCode"] != PROVINCE_CODE:
             continue
         kind = county_kind(r["name"])
-        en = (
-            rom.with_suffix(r["name"], COUNTY_SUFFIXES)
-            if kind != "other"
-            else rom.words(r["name"], OTHER_SPLIT_WORDS)
-        )
+        en = rom.with_suffix(r["name"], COUNTY_SUFFIXES) if kind != "other" else rom.words(r["name"], OTHER_SPLIT_WORDS)
         add(r["code"], r["cityCode"], "county", kind, r["name"], en)
 
     for r in data["streets"]:
@@ -414,9 +408,7 @@ def build_rows(data: dict[str, list[dict[str, str]]], rom: Romanizer) -> list[di
             continue
         kind = village_kind(r["name"])
         en = (
-            rom.with_suffix(r["name"], VILLAGE_SUFFIXES)
-            if kind != "other"
-            else rom.words(r["name"], OTHER_SPLIT_WORDS)
+            rom.with_suffix(r["name"], VILLAGE_SUFFIXES) if kind != "other" else rom.words(r["name"], OTHER_SPLIT_WORDS)
         )
         add(r["code"], r["streetCode"], "village", kind, r["name"], en)
 
@@ -478,10 +470,7 @@ def main() -> None:
     validate(rows)
     written = write_csv(rows, OUTPUT)
 
-    print(
-        f"wrote {OUTPUT.relative_to(REPO_ROOT)}: {len(rows)} rows, "
-        f"sha256 {hashlib.sha256(written).hexdigest()}"
-    )
+    print(f"wrote {OUTPUT.relative_to(REPO_ROOT)}: {len(rows)} rows, sha256 {hashlib.sha256(written).hexdigest()}")
     counts = collections.Counter((r["level"], r["kind"]) for r in rows)
     for level in EXPECTED_LEVEL_COUNTS:
         total = sum(n for (lv, _), n in counts.items() if lv == level)

@@ -139,12 +139,13 @@ USE_TZ = True
 # --- static ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves it; collectstatic fills it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # Compressed, without a manifest: pages render whether or not collectstatic ran
+        # (``fupin serve`` runs it); WhiteNoise serves the files, no CDN anywhere.
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = True

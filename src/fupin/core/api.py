@@ -39,4 +39,3 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             first = first[0] if isinstance(first, list) else next(iter(first.values()))
         response.data = {"code": "invalid", "message": str(first), "field": field, "errors": detail}
     return response
-

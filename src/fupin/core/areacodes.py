@@ -11,7 +11,7 @@ import re
 
 CODE_LENGTH = 12
 LEVEL_DIGITS = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
-_CODE_RE = re.compile(r"^\d{12}$")
+_CODE_RE = re.compile(r"^[0-9]{12}$")
 
 
 def is_valid_code(code: str) -> bool:
@@ -42,7 +42,7 @@ def descendant_range(code: str) -> tuple[str, str]:
 def normalize(code: str) -> str:
     """Accept a short prefix (``2301``) or a full code; return the 12-digit code."""
     code = code.strip()
-    if not code.isdigit() or len(code) > CODE_LENGTH or len(code) < 2:
+    if not (code.isascii() and code.isdigit()) or len(code) > CODE_LENGTH or len(code) < 2:
         raise ValueError(f"not an area code: {code!r}")
     return code.ljust(CODE_LENGTH, "0")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from rest_framework import serializers, viewsets
 
 from fupin.core.models import AuditEvent
@@ -12,8 +11,20 @@ from fupin.core.scoping import _scope_ranges
 class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = ["id", "at", "actor_name", "channel", "action", "object_type", "object_id", "object_repr",
-                  "area_code", "before", "after", "note"]
+        fields = [
+            "id",
+            "at",
+            "actor_name",
+            "channel",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "area_code",
+            "before",
+            "after",
+            "note",
+        ]
 
 
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):

@@ -28,7 +28,11 @@ def _text(value: object) -> object:
 
 
 def bulk_insert(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[object]], *, using: str = "default"
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    using: str = "default",
 ) -> int:
     connection = connections[using]
     if not connection.in_atomic_block:
@@ -44,6 +48,7 @@ def bulk_insert(
                     copy.write_row(row)
                     count += 1
         else:
+            raw.execute("PRAGMA cache_size=-1048576")  # 1 GiB of page cache while indexes grow
             sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(fields))})"  # noqa: S608
             iterator = iter(rows)
             while chunk := list(islice(iterator, CHUNK)):

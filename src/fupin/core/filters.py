@@ -12,10 +12,27 @@ from django.utils.translation import gettext_lazy as _
 from fupin.core.areacodes import descendant_range, normalize
 
 
+class AreaCodeField(forms.CharField):
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            return normalize(value)
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("Not an area code: %(code)s (12 digits, or its leading digits such as 2301)."),
+                params={"code": value},
+                code="invalid",
+            ) from exc
+
+
 class AreaCodeFilter(django_filters.CharFilter):
     """Rows in the area with this code (full 12 digits or its prefix) or below it.
 
     ``lookup`` is the path from the model to the area, e.g. ``village``."""
+
+    field_class = AreaCodeField
 
     def __init__(self, *args: Any, lookup: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("label", _("area (code), including everything below it"))
@@ -25,9 +42,5 @@ class AreaCodeFilter(django_filters.CharFilter):
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value:
             return qs
-        try:
-            code = normalize(value)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Not an area code: %(code)s") % {"code": value}) from exc
         field = f"{self.lookup}__code" if self.lookup else "code"
-        return qs.filter(**{f"{field}__range": descendant_range(code)})
+        return qs.filter(**{f"{field}__range": descendant_range(value)})

@@ -31,20 +31,62 @@ NO_DATE = -(10**6)
 
 SIZE_P = np.array([0.0, 0.09, 0.25, 0.31, 0.21, 0.09, 0.04, 0.01])  # sizes 0..7
 
-CAUSES = ["ILLNESS", "DISABILITY", "SCHOOLING", "DISASTER", "NO_LAND", "NO_WATER", "NO_SKILLS", "NO_LABOUR",
-          "NO_CAPITAL", "POOR_TRANSPORT", "LOW_MOTIVATION", "OTHER"]
+CAUSES = [
+    "ILLNESS",
+    "DISABILITY",
+    "SCHOOLING",
+    "DISASTER",
+    "NO_LAND",
+    "NO_WATER",
+    "NO_SKILLS",
+    "NO_LABOUR",
+    "NO_CAPITAL",
+    "POOR_TRANSPORT",
+    "LOW_MOTIVATION",
+    "OTHER",
+]
 CAUSE_P = np.array([0.22, 0.08, 0.06, 0.07, 0.05, 0.03, 0.12, 0.12, 0.16, 0.03, 0.04, 0.02])
 
-SURNAMES = list("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段")
-GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏辉建国春梅海燕雪峰德福宝山淑珍凤琴文志永成金凤玉珍桂芝振海庆丰长江")
-UNITS = ["县扶贫办", "县农业局", "县财政局", "县教育局", "县卫生局", "县交通局", "乡政府", "县民政局", "县水务局"]
+SURNAMES = list(
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
+)
+GIVEN = list(
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏辉建国春梅海燕雪峰德福宝山淑珍凤琴文志永成金凤玉珍桂芝振海庆丰长江"
+)
+UNITS = [
+    "县扶贫办",
+    "县农业局",
+    "县财政局",
+    "县教育局",
+    "县卫生局",
+    "县交通局",
+    "乡政府",
+    "县民政局",
+    "县水务局",
+]
 POSTS = ["科员", "副科长", "科长", "副局长", "驻村干部", "包村干部"]
 
 
 @dataclass
 class Table:
+    """Column arrays of one table. A column listed in ``categories`` holds small integer
+    codes into that array of values (like a pandas Categorical), which keeps the 12
+    million status events of ``--scale 1`` in a few hundred megabytes."""
+
     fields: list[str]
     columns: dict[str, np.ndarray] = field(default_factory=dict)
+    categories: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def values(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
+        column = self.columns[name][start:stop]
+        return self.categories[name][column] if name in self.categories else column
+
+    def encode(self, *names: str) -> Table:
+        for name in names:
+            uniques, codes = np.unique(self.columns[name], return_inverse=True)
+            self.categories[name] = uniques
+            self.columns[name] = codes.astype(np.int16)
+        return self
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
@@ -113,6 +155,30 @@ def _chain_dates(rng: np.random.Generator, approve: np.ndarray) -> np.ndarray:
     return d
 
 
+VOCAB = np.array(
+    [
+        "",
+        "identification",
+        "exit",
+        "return",
+        "apply",
+        "appraise",
+        "first_notice",
+        "review",
+        "second_notice",
+        "approve",
+        "applied",
+        "appraised",
+        "notice_1",
+        "reviewed",
+        "notice_2",
+        "poor",
+        "exited",
+        "non_poor",
+    ]
+)
+CODE = {v: i for i, v in enumerate(VOCAB.tolist())}
+
 CHAIN = [  # action, stage before, stage after
     ("apply", "", "applied"),
     ("appraise", "applied", "appraised"),
@@ -123,8 +189,9 @@ CHAIN = [  # action, stage before, stage after
 ]
 
 
-def generate(structure: Structure, *, scale: float, seed: int, first_household_id: int = 1,
-             first_person_id: int = 1) -> Demo:
+def generate(
+    structure: Structure, *, scale: float, seed: int, first_household_id: int = 1, first_person_id: int = 1
+) -> Demo:
     rng = np.random.default_rng(seed)
     n_poor = round(POOR_HOUSEHOLDS * scale)
     p_poor = round(POOR_PEOPLE * scale)
@@ -183,7 +250,11 @@ def generate(structure: Structure, *, scale: float, seed: int, first_household_i
     # order households by village so that codes run 0001.. within each village
     order = np.lexsort((rng.random(n), village))
     kind, sizes, village = kind[order], sizes[order], village[order]
-    is_returned, is_exit_pending, is_id_pending = is_returned[order], is_exit_pending[order], is_id_pending[order]
+    is_returned, is_exit_pending, is_id_pending = (
+        is_returned[order],
+        is_exit_pending[order],
+        is_id_pending[order],
+    )
     hh_id = np.arange(first_household_id, first_household_id + n)
     starts = np.r_[0, np.flatnonzero(village[1:] != village[:-1]) + 1]
     seq = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
@@ -214,12 +285,20 @@ def generate(structure: Structure, *, scale: float, seed: int, first_household_i
     exit_year[is_returned] = rng.integers(2005, 2008, int(is_returned.sum()))
     id_year[is_exit_pending] = np.minimum(id_year[is_exit_pending], 2008)
 
-    events: dict[str, list[np.ndarray]] = {k: [] for k in
-                                           ["hh", "procedure", "action", "date", "sb", "sa", "stb", "sta"]}
+    events: dict[str, list[np.ndarray]] = {
+        k: [] for k in ["hh", "procedure", "action", "date", "sb", "sa", "stb", "sta"]
+    }
 
-    def add_chain(mask: np.ndarray, procedure: str, status_from: str, status_to: str, *,
-                  approve: np.ndarray | None = None, last: np.ndarray | None = None,
-                  steps: np.ndarray | None = None) -> np.ndarray:
+    def add_chain(
+        mask: np.ndarray,
+        procedure: str,
+        status_from: str,
+        status_to: str,
+        *,
+        approve: np.ndarray | None = None,
+        last: np.ndarray | None = None,
+        steps: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Append the events of one procedure for the households in ``mask``; returns the
         date of each household's last step. A complete chain ends with county approval on
         ``approve``; an open one has done ``steps`` (1..5) steps, the last on ``last``."""
@@ -235,13 +314,13 @@ def generate(structure: Structure, *, scale: float, seed: int, first_household_i
             m = k > j
             cnt = int(m.sum())
             events["hh"].append(hh_id[idx[m]])
-            events["procedure"].append(np.full(cnt, procedure))
-            events["action"].append(np.full(cnt, action))
+            events["procedure"].append(np.full(cnt, CODE[procedure], dtype=np.int8))
+            events["action"].append(np.full(cnt, CODE[action], dtype=np.int8))
             events["date"].append(dates[m, j])
-            events["sb"].append(np.full(cnt, sb))
-            events["sa"].append(np.full(cnt, sa))
-            events["stb"].append(np.full(cnt, status_from))
-            events["sta"].append(np.full(cnt, status_to if j == 5 else status_from))
+            events["sb"].append(np.full(cnt, CODE[sb], dtype=np.int8))
+            events["sa"].append(np.full(cnt, CODE[sa], dtype=np.int8))
+            events["stb"].append(np.full(cnt, CODE[status_from], dtype=np.int8))
+            events["sta"].append(np.full(cnt, CODE[status_to if j == 5 else status_from], dtype=np.int8))
         return dates[rows, k - 1]
 
     status = np.where(kind == 0, "poor", np.where(kind == 1, "exited", "non_poor")).astype("U8")
@@ -256,16 +335,30 @@ def generate(structure: Structure, *, scale: float, seed: int, first_household_i
     last = add_chain(exits, "exit", "poor", "exited", approve=_in_year(rng, exit_year[exits]))
     stage_date[exits] = last
     ret = is_returned
-    last = add_chain(ret, "return", "exited", "poor",
-                     approve=_in_year(rng, np.full(int(ret.sum()), 2009), (4, 1), (11, 30)))
+    last = add_chain(
+        ret,
+        "return",
+        "exited",
+        "poor",
+        approve=_in_year(rng, np.full(int(ret.sum()), 2009), (4, 1), (11, 30)),
+    )
     stage_date[ret] = last
 
     stage_names = np.array(["", "applied", "appraised", "notice_1", "reviewed", "notice_2"])
-    for mask, proc, status_from in ((is_exit_pending, "exit", "poor"), (is_id_pending, "identification", "non_poor")):
+    for mask, proc, status_from in (
+        (is_exit_pending, "exit", "poor"),
+        (is_id_pending, "identification", "non_poor"),
+    ):
         cnt = int(mask.sum())
         steps = rng.integers(1, 6, cnt)  # 1..5 steps done: the procedure is still open
-        last = add_chain(mask, proc, status_from, status_from, steps=steps,
-                         last=_uniform_days(rng, cnt, dt.date(2009, 10, 8), dt.date(2009, 12, 28)))
+        last = add_chain(
+            mask,
+            proc,
+            status_from,
+            status_from,
+            steps=steps,
+            last=_uniform_days(rng, cnt, dt.date(2009, 10, 8), dt.date(2009, 12, 28)),
+        )
         procedure[mask] = proc
         stage[mask] = stage_names[steps]
         stage_date[mask] = last
@@ -277,20 +370,27 @@ def generate(structure: Structure, *, scale: float, seed: int, first_household_i
     offset = rng.integers(1, len(CAUSES), len(sec_hh))
     second = np.where(first == main_idx[sec_hh], (first + offset) % len(CAUSES), first)
     pairs = np.unique(np.stack([sec_hh, second], axis=1), axis=0)
-    causes = Table(["household_id", "cause"], {
-        "household_id": hh_id[pairs[:, 0]], "cause": np.array(CAUSES)[pairs[:, 1]],
-    })
+    causes = Table(
+        ["household_id", "cause"],
+        {
+            "household_id": hh_id[pairs[:, 0]],
+            "cause": np.array(CAUSES)[pairs[:, 1]],
+        },
+    )
 
     # --- helpers: one per poor household ----------------------------------------------------
     helped = np.flatnonzero(kind == 0)
     m = len(helped)
-    helpers = Table(["household_id", "name", "unit", "post", "phone"], {
-        "household_id": hh_id[helped],
-        "name": _names(rng, m),
-        "unit": np.array(UNITS)[rng.integers(0, len(UNITS), m)],
-        "post": np.array(POSTS)[rng.integers(0, len(POSTS), m)],
-        "phone": np.char.add("13", rng.integers(100_000_000, 999_999_999, m).astype("U9")),
-    })
+    helpers = Table(
+        ["household_id", "name", "unit", "post", "phone"],
+        {
+            "household_id": hh_id[helped],
+            "name": _names(rng, m),
+            "unit": np.array(UNITS)[rng.integers(0, len(UNITS), m)],
+            "post": np.array(POSTS)[rng.integers(0, len(POSTS), m)],
+            "phone": np.char.add("13", rng.integers(100_000_000, 999_999_999, m).astype("U9")),
+        },
+    )
 
     # --- members --------------------------------------------------------------------------
     persons = _persons(rng, hh_id, sizes, village, head_age, first_person_id)
@@ -312,25 +412,67 @@ def generate(structure: Structure, *, scale: float, seed: int, first_household_i
     incomes = _incomes(rng, hh_id, sizes, {2008: pc08, 2009: pc09}, dibao, wubao)
 
     households = Table(
-        ["id", "code", "village_id", "address", "phone", "type_ordinary", "type_dibao", "type_wubao", "main_cause",
-         "status", "returned", "procedure", "stage", "stage_date"],
+        [
+            "id",
+            "code",
+            "village_id",
+            "address",
+            "phone",
+            "type_ordinary",
+            "type_dibao",
+            "type_wubao",
+            "main_cause",
+            "status",
+            "returned",
+            "procedure",
+            "stage",
+            "stage_date",
+        ],
         {
-            "id": hh_id, "code": codes, "village_code": village, "address": address, "phone": phones,
-            "type_ordinary": ordinary, "type_dibao": dibao, "type_wubao": wubao, "main_cause": main_cause,
-            "status": status, "returned": is_returned, "procedure": procedure, "stage": stage,
+            "id": hh_id,
+            "code": codes,
+            "village_code": village,
+            "address": address,
+            "phone": phones,
+            "type_ordinary": ordinary,
+            "type_dibao": dibao,
+            "type_wubao": wubao,
+            "main_cause": main_cause,
+            "status": status,
+            "returned": is_returned,
+            "procedure": procedure,
+            "stage": stage,
             "stage_date": _date(stage_date),
         },
     )
     ev = {k: np.concatenate(v) for k, v in events.items()}
     order = np.lexsort((ev["date"], ev["hh"]))
     events_table = Table(
-        ["household_id", "procedure", "action", "date", "stage_before", "stage_after", "status_before",
-         "status_after", "note"],
+        [
+            "household_id",
+            "procedure",
+            "action",
+            "date",
+            "stage_before",
+            "stage_after",
+            "status_before",
+            "status_after",
+            "note",
+        ],
         {
-            "household_id": ev["hh"][order], "procedure": ev["procedure"][order], "action": ev["action"][order],
-            "date": _date(ev["date"][order]), "stage_before": ev["sb"][order], "stage_after": ev["sa"][order],
-            "status_before": ev["stb"][order], "status_after": ev["sta"][order],
-            "note": np.full(len(order), ""),
+            "household_id": ev["hh"][order],
+            "procedure": ev["procedure"][order],
+            "action": ev["action"][order],
+            "date": _date(ev["date"][order]),
+            "stage_before": ev["sb"][order],
+            "stage_after": ev["sa"][order],
+            "status_before": ev["stb"][order],
+            "status_after": ev["sta"][order],
+            "note": np.zeros(len(order), dtype=np.int8),
+        },
+        {
+            name: VOCAB
+            for name in ["procedure", "action", "stage_before", "stage_after", "status_before", "status_after", "note"]
         },
     )
     counts = {
@@ -365,20 +507,41 @@ def _persons(rng, hh_id, sizes, village, head_age, first_id) -> Table:
     ordinal = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     hage = head_age[owner]
     r = rng.random(n)
-    relation = np.where(ordinal == 0, "HEAD", np.where(ordinal == 1, np.where(r < 0.85, "SPOUSE", "PARENT"),
-                        np.where(r < 0.75, "CHILD", np.where(r < 0.85, "GRANDCHILD",
-                                 np.where(r < 0.95, "PARENT", "SIBLING")))))
+    relation = np.where(
+        ordinal == 0,
+        "HEAD",
+        np.where(
+            ordinal == 1,
+            np.where(r < 0.85, "SPOUSE", "PARENT"),
+            np.where(r < 0.75, "CHILD", np.where(r < 0.85, "GRANDCHILD", np.where(r < 0.95, "PARENT", "SIBLING"))),
+        ),
+    )
     relation = np.where((relation == "GRANDCHILD") & (hage < 45), "CHILD", relation)
     age = np.select(
-        [relation == "HEAD", relation == "SPOUSE", relation == "CHILD", relation == "GRANDCHILD",
-         relation == "PARENT", relation == "SIBLING"],
-        [hage, hage + rng.integers(-4, 5, n), hage - rng.integers(20, 38, n), hage - rng.integers(42, 56, n),
-         hage + rng.integers(20, 30, n), hage + rng.integers(-8, 9, n)],
+        [
+            relation == "HEAD",
+            relation == "SPOUSE",
+            relation == "CHILD",
+            relation == "GRANDCHILD",
+            relation == "PARENT",
+            relation == "SIBLING",
+        ],
+        [
+            hage,
+            hage + rng.integers(-4, 5, n),
+            hage - rng.integers(20, 38, n),
+            hage - rng.integers(42, 56, n),
+            hage + rng.integers(20, 30, n),
+            hage + rng.integers(-8, 9, n),
+        ],
     ).clip(0, 96)
     born = _days(YEAR_END) - (age * 365.25).astype(np.int64) - rng.integers(0, 365, n)
     head_male = rng.random(len(hh_id)) < 0.8
-    male = np.where(relation == "HEAD", head_male[owner],
-                    np.where(relation == "SPOUSE", ~head_male[owner], rng.random(n) < 0.5))
+    male = np.where(
+        relation == "HEAD",
+        head_male[owner],
+        np.where(relation == "SPOUSE", ~head_male[owner], rng.random(n) < 0.5),
+    )
     relation = np.where((relation == "PARENT") & (ordinal > 1) & (rng.random(n) < 0.5), "GRANDPARENT", relation)
     relation = np.where((relation == "GRANDPARENT") & (age < hage + 35), "PARENT", relation)
     # ID numbers: county code + birth date + sequence (odd men, even women) + check digit
@@ -397,8 +560,11 @@ def _persons(rng, hh_id, sizes, village, head_age, first_id) -> Table:
     check = CHECK[(digits * WEIGHTS).sum(axis=1) % 11]
     id_number = np.char.add(first17, check)
     surname = np.array(SURNAMES)[rng.integers(0, len(SURNAMES), len(hh_id))]
-    own = np.where(np.isin(relation, ["HEAD", "CHILD", "GRANDCHILD"]), surname[owner],
-                   np.array(SURNAMES)[rng.integers(0, len(SURNAMES), n)])
+    own = np.where(
+        np.isin(relation, ["HEAD", "CHILD", "GRANDCHILD"]),
+        surname[owner],
+        np.array(SURNAMES)[rng.integers(0, len(SURNAMES), n)],
+    )
     names = _names(rng, n, own)
     education = np.select(
         [age < 6, age < 13, age < 16, age < 19, age >= 60],
@@ -407,26 +573,55 @@ def _persons(rng, hh_id, sizes, village, head_age, first_id) -> Table:
     )
     hr = rng.random(n)
     health = np.where(hr < 0.05, "DISABLED", np.where(hr < 0.09, "SERIOUS", np.where(hr < 0.21, "CHRONIC", "HEALTHY")))
-    disability = np.where(health == "DISABLED", np.array(["VISUAL", "HEARING", "SPEECH", "PHYSICAL", "INTELLECTUAL",
-                          "MENTAL", "MULTIPLE"])[rng.integers(0, 7, n)], "")
+    disability = np.where(
+        health == "DISABLED",
+        np.array(["VISUAL", "HEARING", "SPEECH", "PHYSICAL", "INTELLECTUAL", "MENTAL", "MULTIPLE"])[
+            rng.integers(0, 7, n)
+        ],
+        "",
+    )
     working_age = (age >= 16) & (age < 65)
-    labour = np.where(~working_age | (health == "SERIOUS"), np.where(age >= 16, "LOST", "NONE"),
-                      np.where(health != "HEALTHY", "WEAK", np.where(rng.random(n) < 0.1, "SKILLED", "ORDINARY")))
+    labour = np.where(
+        ~working_age | (health == "SERIOUS"),
+        np.where(age >= 16, "LOST", "NONE"),
+        np.where(health != "HEALTHY", "WEAK", np.where(rng.random(n) < 0.1, "SKILLED", "ORDINARY")),
+    )
     labour = np.where((age >= 65) & (health == "HEALTHY") & (rng.random(n) < 0.4), "WEAK", labour)
     labour = np.where((age < 16) | ((age >= 65) & (labour == "LOST") & (health == "HEALTHY")), "NONE", labour)
     migrant = np.isin(labour, ["ORDINARY", "SKILLED"]) & (age < 50) & (rng.random(n) < 0.25)
     where = np.array(["TOWNSHIP", "COUNTY", "PROVINCE", "OUTSIDE"])[rng.choice(4, n, p=[0.15, 0.3, 0.35, 0.2])]
     return Table(
-        ["id", "household_id", "name", "id_number", "sex", "birth_date", "relation", "education", "health",
-         "disability", "labour", "migrant_work", "migrant_months"],
+        [
+            "id",
+            "household_id",
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "relation",
+            "education",
+            "health",
+            "disability",
+            "labour",
+            "migrant_work",
+            "migrant_months",
+        ],
         {
-            "id": np.arange(first_id, first_id + n), "household_id": hh_id[owner], "name": names,
-            "id_number": id_number, "sex": np.where(male, "M", "F"), "birth_date": _date(born),
-            "relation": relation, "education": education, "health": health, "disability": disability,
-            "labour": labour, "migrant_work": np.where(migrant, where, ""),
+            "id": np.arange(first_id, first_id + n),
+            "household_id": hh_id[owner],
+            "name": names,
+            "id_number": id_number,
+            "sex": np.where(male, "M", "F"),
+            "birth_date": _date(born),
+            "relation": relation,
+            "education": education,
+            "health": health,
+            "disability": disability,
+            "labour": labour,
+            "migrant_work": np.where(migrant, where, ""),
             "migrant_months": np.where(migrant, rng.integers(3, 12, n), 0),
         },
-    )
+    ).encode("sex", "relation", "education", "health", "disability", "labour", "migrant_work")
 
 
 def _incomes(rng, hh_id, sizes, pc_by_year, dibao, wubao) -> Table:
@@ -452,10 +647,19 @@ def _incomes(rng, hh_id, sizes, pc_by_year, dibao, wubao) -> Table:
         if (business < 0).any():
             raise ValueError("income shares exceed the gross income")
         parts = {
-            "household_id": hh_id, "year": np.full(n, year), "household_size": sizes, "wage": wage,
-            "business": business, "property_income": prop, "transfer_family_planning": t_fp,
-            "transfer_dibao": t_dibao, "transfer_wubao": t_wubao, "transfer_pension": t_pension,
-            "transfer_eco_compensation": t_eco, "transfer_other": t_other, "production_costs": costs,
+            "household_id": hh_id,
+            "year": np.full(n, year),
+            "household_size": sizes,
+            "wage": wage,
+            "business": business,
+            "property_income": prop,
+            "transfer_family_planning": t_fp,
+            "transfer_dibao": t_dibao,
+            "transfer_wubao": t_wubao,
+            "transfer_pension": t_pension,
+            "transfer_eco_compensation": t_eco,
+            "transfer_other": t_other,
+            "production_costs": costs,
         }
         for k, v in parts.items():
             cols.setdefault(k, []).append(v)

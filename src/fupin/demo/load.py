@@ -48,14 +48,15 @@ def _python(name: str, values: np.ndarray) -> list[Any]:
     return values.tolist()
 
 
-def _rows(table: Table, fields: list[str], convert: dict[str, Callable[[np.ndarray], np.ndarray]] | None = None
-          ) -> Iterator[tuple[Any, ...]]:
+def _rows(
+    table: Table, fields: list[str], convert: dict[str, Callable[[np.ndarray], np.ndarray]] | None = None
+) -> Iterator[tuple[Any, ...]]:
     convert = convert or {}
     total = len(table)
     for start in range(0, total, CHUNK):
         cols = []
         for f in fields:
-            values = table.columns[f][start : start + CHUNK]
+            values = table.values(f, start, start + CHUNK)
             if f in convert:
                 values = convert[f](values)
             cols.append(_python(f, values))
@@ -71,7 +72,11 @@ def build_demo(*, scale: float, seed: int, progress: Callable[[str], None] = pri
     t0 = time.perf_counter()
     structure: Structure = choose(areas)
     demo: Demo = generate(
-        structure, scale=scale, seed=seed, first_household_id=next_id(Household), first_person_id=next_id(Person)
+        structure,
+        scale=scale,
+        seed=seed,
+        first_household_id=next_id(Household),
+        first_person_id=next_id(Person),
     )
     progress(f"generated in {time.perf_counter() - t0:.1f} s: {demo.counts}")
     village_ids = dict(AdminArea.objects.filter(level="village").values_list("code", "id"))
@@ -110,14 +115,34 @@ def build_demo(*, scale: float, seed: int, progress: Callable[[str], None] = pri
 
         for username, role, codes, name, identifiers in DEMO_USERS:
             if not User.objects.filter(username=username).exists():
-                user_create(actor=None, username=username, password=DEMO_PASSWORD, role=role, area_codes=codes,
-                            full_name=name, can_view_identifiers=identifiers)
+                user_create(
+                    actor=None,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    area_codes=codes,
+                    full_name=name,
+                    can_view_identifiers=identifiers,
+                )
         clerk_village = sorted(v for v in structure.key_villages if v.startswith("230129"))[0]
         if not User.objects.filter(username="clerk").exists():
-            user_create(actor=None, username="clerk", password=DEMO_PASSWORD, role=Role.VILLAGE,
-                        area_codes=[clerk_village], full_name="村文书", can_view_identifiers=True)
-        summary = {"scale": scale, "seed": seed, **demo.counts, "key_counties": len(structure.key_counties),
-                   "key_villages": len(structure.key_villages), "task_counties": len(structure.task_counties)}
+            user_create(
+                actor=None,
+                username="clerk",
+                password=DEMO_PASSWORD,
+                role=Role.VILLAGE,
+                area_codes=[clerk_village],
+                full_name="村文书",
+                can_view_identifiers=True,
+            )
+        summary = {
+            "scale": scale,
+            "seed": seed,
+            **demo.counts,
+            "key_counties": len(structure.key_counties),
+            "key_villages": len(structure.key_villages),
+            "task_counties": len(structure.task_counties),
+        }
         audit_log(actor=None, action="demo.build", object_type="demo", after=summary)
         progress(f"written in {time.perf_counter() - t1:.1f} s")
     return summary

@@ -98,5 +98,6 @@ def choose(areas: list[tuple[str, str, str]]) -> Structure:
         vs = sorted(villages[c])
         n = take[c]
         key_villages += [vs[(i * len(vs)) // n] for i in range(n)] if n else []
-    assert len(set(key_villages)) == KEY_VILLAGE_COUNT
+    if len(set(key_villages)) != KEY_VILLAGE_COUNT:
+        raise ValueError("key villages were chosen twice")
     return Structure(counties, key_counties, sorted(key_villages), villages)

@@ -17,8 +17,18 @@ class AdminAreaSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AdminArea
-        fields = ["code", "name", "name_en", "level", "kind", "parent", "key_county", "key_village", "area_km2",
-                  "population"]
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "level",
+            "kind",
+            "parent",
+            "key_county",
+            "key_village",
+            "area_km2",
+            "population",
+        ]
 
 
 class AreaFlagsInput(serializers.Serializer):

@@ -25,7 +25,12 @@ class AdminArea(models.Model):
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     level = models.CharField(_("level"), max_length=8, choices=Level.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=AreaKind.choices)
@@ -50,7 +55,8 @@ class AdminArea(models.Model):
                 condition=Q(key_county="") | Q(level=Level.COUNTY), name="area_key_county_only_on_counties"
             ),
             models.CheckConstraint(
-                condition=Q(key_village=False) | Q(level=Level.VILLAGE), name="area_key_village_only_on_villages"
+                condition=Q(key_village=False) | Q(level=Level.VILLAGE),
+                name="area_key_village_only_on_villages",
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True) | ~Q(level=Level.PROVINCE), name="area_province_is_root"

@@ -66,8 +66,21 @@ class PersonSerializer(MaskedMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "household", "name", "id_number", "sex", "birth_date", "relation", "education", "health",
-                  "disability", "labour", "migrant_work", "migrant_months"]
+        fields = [
+            "id",
+            "household",
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "relation",
+            "education",
+            "health",
+            "disability",
+            "labour",
+            "migrant_work",
+            "migrant_months",
+        ]
 
     def get_id_number(self, obj: Person) -> str:
         return self.mask_id(obj.id_number)
@@ -84,9 +97,26 @@ class HouseholdSerializer(MaskedMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["code", "village", "village_name", "address", "phone", "type_ordinary", "type_dibao",
-                  "type_wubao", "main_cause", "secondary_causes", "status", "returned", "procedure", "stage",
-                  "stage_date", "member_count", "helpers", "next_actions"]
+        fields = [
+            "code",
+            "village",
+            "village_name",
+            "address",
+            "phone",
+            "type_ordinary",
+            "type_dibao",
+            "type_wubao",
+            "main_cause",
+            "secondary_causes",
+            "status",
+            "returned",
+            "procedure",
+            "stage",
+            "stage_date",
+            "member_count",
+            "helpers",
+            "next_actions",
+        ]
 
     def get_phone(self, obj: Household) -> str:
         return self.mask_phone(obj.phone)
@@ -113,8 +143,16 @@ class IncomeRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IncomeRecord
-        fields = ["id", "household", "year", "household_size", *IncomeRecord.AMOUNT_FIELDS, "transfer",
-                  "net_income", "per_capita_net_income"]
+        fields = [
+            "id",
+            "household",
+            "year",
+            "household_size",
+            *IncomeRecord.AMOUNT_FIELDS,
+            "transfer",
+            "net_income",
+            "per_capita_net_income",
+        ]
 
 
 class StatusEventSerializer(serializers.ModelSerializer):
@@ -123,8 +161,19 @@ class StatusEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatusEvent
-        fields = ["id", "household", "procedure", "action", "date", "stage_before", "stage_after", "status_before",
-                  "status_after", "note", "actor"]
+        fields = [
+            "id",
+            "household",
+            "procedure",
+            "action",
+            "date",
+            "stage_before",
+            "stage_after",
+            "status_before",
+            "status_after",
+            "note",
+            "actor",
+        ]
 
 
 class PovertyLineSerializer(serializers.ModelSerializer):
@@ -184,8 +233,9 @@ class HouseholdRegisterInput(serializers.Serializer):
     type_dibao = serializers.BooleanField(required=False, default=False)
     type_wubao = serializers.BooleanField(required=False, default=False)
     main_cause = serializers.ChoiceField(choices=Cause.choices, required=False, default="", allow_blank=True)
-    secondary_causes = serializers.ListField(child=serializers.ChoiceField(choices=Cause.choices), required=False,
-                                             default=list)
+    secondary_causes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Cause.choices), required=False, default=list
+    )
     helpers = HelperInput(many=True, required=False, default=list)
     members = MemberInput(many=True)
 
@@ -334,16 +384,13 @@ class HouseholdViewSet(
             data["village_code"] = data.pop("village")
         if "helpers" in data:
             data["helpers"] = [services.HelperData(**h) for h in data["helpers"]]
-        household = services.household_update(
-            actor=request.user, household=_household_by_code(str(code)), changes=data
-        )
+        household = services.household_update(actor=request.user, household=_household_by_code(str(code)), changes=data)
         return Response(HouseholdDetailSerializer(self._fresh(household), context={"request": request}).data)
 
     @extend_schema(request=ReasonInput, responses={204: None})
     def destroy(self, request: Request, code: str | None = None) -> Response:
         data = _valid(ReasonInput, request.data)
-        services.household_delete(actor=request.user, household=_household_by_code(str(code)),
-                                  reason=data["reason"])
+        services.household_delete(actor=request.user, household=_household_by_code(str(code)), reason=data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     apply = _workflow_action(Action.APPLY, ApplyInput)
@@ -356,9 +403,7 @@ class HouseholdViewSet(
     reject = _workflow_action(Action.REJECT, StepInput)
 
 
-class PersonViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Household members, scoped to the user's areas."""
 
     serializer_class = PersonSerializer
@@ -402,7 +447,9 @@ class PersonViewSet(
         """Move the person to another household."""
         data = _valid(MoveInput, request.data)
         person = services.member_move(
-            actor=request.user, person=self._person(pk), to_household=_household_by_code(data["household"]),
+            actor=request.user,
+            person=self._person(pk),
+            to_household=_household_by_code(data["household"]),
             relation=data["relation"],
         )
         return self._out(person)
@@ -417,8 +464,10 @@ class IncomeRecordViewSet(
     filterset_class = IncomeRecordFilterSet
 
     def get_queryset(self):
-        return IncomeRecord.objects.visible_to(self.request.user).select_related("household").order_by(
-            "household_id", "year"
+        return (
+            IncomeRecord.objects.visible_to(self.request.user)
+            .select_related("household")
+            .order_by("household_id", "year")
         )
 
     @extend_schema(request=IncomeInput, responses={201: IncomeRecordSerializer})
@@ -440,8 +489,10 @@ class StatusEventViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = StatusEventFilterSet
 
     def get_queryset(self):
-        return StatusEvent.objects.visible_to(self.request.user).select_related("household", "actor").order_by(
-            "household_id", "date", "id"
+        return (
+            StatusEvent.objects.visible_to(self.request.user)
+            .select_related("household", "actor")
+            .order_by("household_id", "date", "id")
         )
 
 
@@ -464,7 +515,11 @@ class PovertyLineViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
             if area is None:
                 raise InvalidInput("Unknown area code.", field="area", record=data["area"])
         line = services.poverty_line_set(
-            actor=request.user, year=data["year"], amount=data["amount"], area=area, basis=data["basis"],
+            actor=request.user,
+            year=data["year"],
+            amount=data["amount"],
+            area=area,
+            basis=data["basis"],
             source=data["source"],
         )
         return Response(PovertyLineSerializer(line).data, status=status.HTTP_201_CREATED)

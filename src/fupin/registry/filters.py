@@ -11,8 +11,11 @@ from fupin.registry import idnumbers
 from fupin.registry.choices import Cause, Labour, Procedure, Relation, Sex, Stage, Status
 from fupin.registry.models import Household, IncomeRecord, Person, StatusEvent
 
-HOUSEHOLD_TYPES = [("ordinary", _("ordinary poor")), ("dibao", _("低保 (minimum living allowance)")),
-                   ("wubao", _("五保 (five guarantees)"))]
+HOUSEHOLD_TYPES = [
+    ("ordinary", _("ordinary poor")),
+    ("dibao", _("低保 (minimum living allowance)")),
+    ("wubao", _("五保 (five guarantees)")),
+]
 
 
 def _person_match(value: str) -> Q:
@@ -38,8 +41,18 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Household
-        fields = ["area", "status", "cause", "secondary_cause", "procedure", "stage", "returned", "type",
-                  "key_village", "q"]
+        fields = [
+            "area",
+            "status",
+            "cause",
+            "secondary_cause",
+            "procedure",
+            "stage",
+            "returned",
+            "type",
+            "key_village",
+            "q",
+        ]
 
     def filter_type(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(**{f"type_{value}": True}) if value else qs
@@ -60,8 +73,9 @@ class PersonFilterSet(django_filters.FilterSet):
     sex = django_filters.ChoiceFilter(choices=Sex.choices)
     relation = django_filters.ChoiceFilter(choices=Relation.choices)
     labour = django_filters.ChoiceFilter(choices=Labour.choices)
-    cause = django_filters.ChoiceFilter(field_name="household__main_cause", choices=Cause.choices,
-                                        label=_("household's main cause"))
+    cause = django_filters.ChoiceFilter(
+        field_name="household__main_cause", choices=Cause.choices, label=_("household's main cause")
+    )
     q = django_filters.CharFilter(method="filter_q", label=_("name or ID number"))
 
     class Meta:

@@ -124,9 +124,7 @@ class Person(TimeStampedModel):
     relation = models.CharField(_("relation to the head"), max_length=14, choices=Relation.choices)
     education = models.CharField(_("education"), max_length=10, choices=Education.choices)
     health = models.CharField(_("health"), max_length=10, choices=Health.choices, default=Health.HEALTHY)
-    disability = models.CharField(
-        _("disability"), max_length=12, choices=Disability.choices, blank=True, default=""
-    )
+    disability = models.CharField(_("disability"), max_length=12, choices=Disability.choices, blank=True, default="")
     labour = models.CharField(_("labour ability"), max_length=10, choices=Labour.choices)
     migrant_work = models.CharField(
         _("migrant work"), max_length=10, choices=MigrantWork.choices, blank=True, default=""

@@ -17,6 +17,8 @@ def per_capita(net_income: Decimal, household_size: int) -> Decimal:
 def net_income(amounts: dict[str, Decimal]) -> Decimal:
     from fupin.registry.models import IncomeRecord
 
-    gross = sum((Decimal(amounts.get(f, 0)) for f in IncomeRecord.AMOUNT_FIELDS if f != "production_costs"),
-                Decimal(0))
+    gross = sum(
+        (Decimal(amounts.get(f, 0)) for f in IncomeRecord.AMOUNT_FIELDS if f != "production_costs"),
+        Decimal(0),
+    )
     return gross - Decimal(amounts.get("production_costs", 0))

@@ -23,7 +23,8 @@ def poverty_line_for(area: AdminArea, year: int) -> PovertyLine | None:
     codes = [*ancestor_codes(area.code), area.code]
     lines = {
         line.area.code if line.area_id else "": line
-        for line in PovertyLine.objects.filter(year=year).filter(Q(area__isnull=True) | Q(area__code__in=codes))
+        for line in PovertyLine.objects.filter(year=year)
+        .filter(Q(area__isnull=True) | Q(area__code__in=codes))
         .select_related("area")
     }
     for code in reversed(codes):
@@ -33,11 +34,7 @@ def poverty_line_for(area: AdminArea, year: int) -> PovertyLine | None:
 
 
 def household_list(*, user: Any) -> QuerySet[Household]:
-    return (
-        Household.objects.visible_to(user)
-        .select_related("village")
-        .annotate(member_count=Count("members"))
-    )
+    return Household.objects.visible_to(user).select_related("village").annotate(member_count=Count("members"))
 
 
 def household_get(*, user: Any, code: str) -> Household | None:
@@ -81,10 +78,11 @@ def area_breakdown(*, user: Any, area: AdminArea) -> list[dict[str, Any]]:
     ranges = [descendant_range(area.code)]
     poor = Household.objects.visible_to(user).filter(area_q("village", ranges), status=Status.POOR)
     hh_by_village = dict(poor.values_list("village__code").annotate(n=Count("id")).values_list("village__code", "n"))
-    people = Person.objects.visible_to(user).filter(area_q("household__village", ranges),
-                                                     household__status=Status.POOR)
+    people = Person.objects.visible_to(user).filter(area_q("household__village", ranges), household__status=Status.POOR)
     pp_by_village = dict(
-        people.values_list("household__village__code").annotate(n=Count("id")).values_list("household__village__code", "n")
+        people.values_list("household__village__code")
+        .annotate(n=Count("id"))
+        .values_list("household__village__code", "n")
     )
     rows = {c.code[:digits]: {"area": c, "poor_households": 0, "poor_people": 0} for c in children}
     for code, n in hh_by_village.items():

@@ -336,7 +336,11 @@ def household_update(
         )
     after = _household_snapshot(household)
     audit_log(
-        actor=actor, action="household.update", obj=household, before=before, after=after,
+        actor=actor,
+        action="household.update",
+        obj=household,
+        before=before,
+        after=after,
         area_code=household.village.code,
     )
     return household
@@ -353,14 +357,19 @@ def household_delete(*, actor: Any, household: Household, reason: str) -> None:
     if household.status != Status.NON_POOR or household.procedure or household.status_events.exists():
         raise Conflict(
             _("Only a household that was never identified as poor can be deleted."),
-            field="status", record=household.code,
+            field="status",
+            record=household.code,
         )
     before = _household_snapshot(household)
     before["members"] = [snapshot(p, MEMBER_FIELDS) for p in household.members.all()]
     before["incomes"] = [snapshot(r) for r in household.incomes.all()]
     audit_log(
-        actor=actor, action="household.delete", obj=household, before=before,
-        area_code=household.village.code, note=reason,
+        actor=actor,
+        action="household.delete",
+        obj=household,
+        before=before,
+        area_code=household.village.code,
+        note=reason,
     )
     household.delete()
 
@@ -377,8 +386,12 @@ def member_add(*, actor: Any, household: Household, data: MemberData) -> Person:
         raise Conflict(_("This household already has a head."), field="relation", record=household.code)
     person = Person.objects.create(household=household, **values)
     audit_log(
-        actor=actor, action="member.add", obj=person, after=snapshot(person, MEMBER_FIELDS),
-        root=household, area_code=household.village.code,
+        actor=actor,
+        action="member.add",
+        obj=person,
+        after=snapshot(person, MEMBER_FIELDS),
+        root=household,
+        area_code=household.village.code,
     )
     return person
 
@@ -409,8 +422,13 @@ def member_update(*, actor: Any, person: Person, changes: Mapping[str, Any]) -> 
         setattr(person, k, v)
     person.save()
     audit_log(
-        actor=actor, action="member.update", obj=person, before=before, after=snapshot(person, MEMBER_FIELDS),
-        root=household, area_code=household.village.code,
+        actor=actor,
+        action="member.update",
+        obj=person,
+        before=before,
+        after=snapshot(person, MEMBER_FIELDS),
+        root=household,
+        area_code=household.village.code,
     )
     return person
 
@@ -425,11 +443,18 @@ def member_remove(*, actor: Any, person: Person, reason: str) -> None:
         raise InvalidInput(_("Give the reason for removing the member."), field="reason", record=person.name)
     if person.relation == Relation.HEAD and household.members.count() > 1:
         raise Conflict(
-            _("Name another member as head before removing the head."), field="relation", record=household.code
+            _("Name another member as head before removing the head."),
+            field="relation",
+            record=household.code,
         )
     audit_log(
-        actor=actor, action="member.remove", obj=person, before=snapshot(person, MEMBER_FIELDS),
-        root=household, area_code=household.village.code, note=reason,
+        actor=actor,
+        action="member.remove",
+        obj=person,
+        before=snapshot(person, MEMBER_FIELDS),
+        root=household,
+        area_code=household.village.code,
+        note=reason,
     )
     person.delete()
 
@@ -456,7 +481,12 @@ def member_move(*, actor: Any, person: Person, to_household: Household, relation
     after = snapshot(person, ["household", "relation"])
     for root in (source, target):
         audit_log(
-            actor=actor, action="member.move", obj=person, before=before, after=after, root=root,
+            actor=actor,
+            action="member.move",
+            obj=person,
+            before=before,
+            after=after,
+            root=root,
             area_code=root.village.code,
         )
     return person
@@ -514,7 +544,12 @@ def income_record_save(
     after["net_income"] = str(income.net_income)
     after["per_capita_net_income"] = str(income.per_capita_net_income)
     audit_log(
-        actor=actor, action="income.save", obj=income, before=before, after=after, root=household,
+        actor=actor,
+        action="income.save",
+        obj=income,
+        before=before,
+        after=after,
+        root=household,
         area_code=household.village.code,
     )
     return income
@@ -549,8 +584,14 @@ def poverty_line_set(
     before = None if created else snapshot(line)
     line.amount, line.basis, line.source, line.scope = value, basis, source, scope
     line.save()
-    audit_log(actor=actor, action="poverty_line.set", obj=line, before=before, after=snapshot(line),
-              area_code=area.code if area else "")
+    audit_log(
+        actor=actor,
+        action="poverty_line.set",
+        obj=line,
+        before=before,
+        after=snapshot(line),
+        area_code=area.code if area else "",
+    )
     return line
 
 
@@ -570,6 +611,18 @@ def _assessed_income(household: Household, on: dt.date) -> IncomeRecord:
             record=household.code,
         )
     return income
+
+
+_NOTICES = (Action.FIRST_NOTICE, Action.SECOND_NOTICE)
+
+
+def _last_action(household: Household) -> str | None:
+    return (
+        StatusEvent.objects.filter(household=household)
+        .order_by("-date", "-id")
+        .values_list("action", flat=True)
+        .first()
+    )
 
 
 def check_step(*, household: Household, action: str, on: dt.date, procedure: str | None = None) -> tuple[str, str]:
@@ -631,9 +684,7 @@ def check_step(*, household: Household, action: str, on: dt.date, procedure: str
             )
         return procedure, Stage.APPLIED
     if not household.procedure:
-        raise InvalidTransition(
-            _("No procedure is under way: apply first."), field="action", record=record
-        )
+        raise InvalidTransition(_("No procedure is under way: apply first."), field="action", record=record)
     if household.stage not in step.moves:
         raise InvalidTransition(
             _("“%(action)s” is not possible at the stage “%(stage)s”.")
@@ -641,7 +692,7 @@ def check_step(*, household: Household, action: str, on: dt.date, procedure: str
             field="action",
             record=record,
         )
-    if step.after_notice and household.stage_date:
+    if step.after_notice and household.stage_date and _last_action(household) in _NOTICES:
         ready = household.stage_date + dt.timedelta(days=settings.FUPIN_NOTICE_DAYS)
         if on < ready:
             raise InvalidTransition(
@@ -711,10 +762,10 @@ def household_step(
     return event
 
 
-def household_apply(*, actor: Any, household: Household, procedure: str, on: dt.date | None = None,
-                    note: str = "") -> StatusEvent:
-    return household_step(actor=actor, household=household, action=Action.APPLY, procedure=procedure, on=on,
-                          note=note)
+def household_apply(
+    *, actor: Any, household: Household, procedure: str, on: dt.date | None = None, note: str = ""
+) -> StatusEvent:
+    return household_step(actor=actor, household=household, action=Action.APPLY, procedure=procedure, on=on, note=note)
 
 
 def _named_step(action: str) -> Any:
@@ -733,4 +784,3 @@ household_second_notice = _named_step(Action.SECOND_NOTICE)
 household_approve = _named_step(Action.APPROVE)
 household_object = _named_step(Action.OBJECT)
 household_reject = _named_step(Action.REJECT)
-

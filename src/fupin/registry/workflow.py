@@ -39,7 +39,12 @@ STEPS: dict[str, Step] = {
         Step(Action.APPLY, {Stage.NONE: Stage.APPLIED}, {Stage.NONE: Role.VILLAGE}),
         Step(Action.APPRAISE, {Stage.APPLIED: Stage.APPRAISED}, {Stage.APPLIED: Role.VILLAGE}),
         Step(Action.FIRST_NOTICE, {Stage.APPRAISED: Stage.NOTICE_1}, {Stage.APPRAISED: Role.VILLAGE}),
-        Step(Action.REVIEW, {Stage.NOTICE_1: Stage.REVIEWED}, {Stage.NOTICE_1: Role.TOWNSHIP}, after_notice=True),
+        Step(
+            Action.REVIEW,
+            {Stage.NOTICE_1: Stage.REVIEWED},
+            {Stage.NOTICE_1: Role.TOWNSHIP},
+            after_notice=True,
+        ),
         Step(Action.SECOND_NOTICE, {Stage.REVIEWED: Stage.NOTICE_2}, {Stage.REVIEWED: Role.TOWNSHIP}),
         Step(
             Action.APPROVE,

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=0.01)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
-            "--if-empty", action="store_true", help="do nothing (and succeed) when the registry already has data"
+            "--if-empty",
+            action="store_true",
+            help="do nothing (and succeed) when the registry already has data",
         )
 
     def handle(self, *args, **o):
