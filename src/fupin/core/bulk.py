@@ -18,7 +18,7 @@ CHUNK = 50_000
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(f).column for f in fields]  # type: ignore[union-attr]
+    return [str(model._meta.get_field(f).column) for f in fields]  # type: ignore[union-attr]
 
 
 def _text(value: object) -> object:

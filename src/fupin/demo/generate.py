@@ -470,10 +470,9 @@ def generate(
             "status_after": ev["sta"][order],
             "note": np.zeros(len(order), dtype=np.int8),
         },
-        {
-            name: VOCAB
-            for name in ["procedure", "action", "stage_before", "stage_after", "status_before", "status_after", "note"]
-        },
+        dict.fromkeys(
+            ["procedure", "action", "stage_before", "stage_after", "status_before", "status_after", "note"], VOCAB
+        ),
     )
     counts = {
         "poor_households": int((kind == 0).sum()),

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Model
 
 from fupin.core.audit import audit_log
 from fupin.core.bulk import bulk_insert, next_id, reset_sequences
@@ -63,78 +64,49 @@ def _rows(
         yield from zip(*cols, strict=True)
 
 
-def build_demo(*, scale: float, seed: int, progress: Callable[[str], None] = print) -> dict[str, Any]:
-    if Household.objects.exists():
-        raise DemoError("The registry already holds households; the demo loads into an empty registry.")
+def registry_tables(demo: Demo) -> list[tuple[type[Model], list[str], Iterator[tuple[Any, ...]]]]:
+    """(model, fields, rows) for each registry table of the generated demo, in write order."""
+    village_ids = dict(AdminArea.objects.filter(level="village").values_list("code", "id"))
+    lookup = np.vectorize(village_ids.__getitem__, otypes=[np.int64])
+    hh = demo.households
+    hh.columns["village_id"] = hh.columns["village_code"]
+    tables: list[tuple[type[Model], Table, dict[str, Callable[[np.ndarray], np.ndarray]] | None]] = [
+        (Household, hh, {"village_id": lookup}),
+        (SecondaryCause, demo.causes, None),
+        (Helper, demo.helpers, None),
+        (Person, demo.persons, None),
+        (IncomeRecord, demo.incomes, None),
+        (StatusEvent, demo.events, None),
+    ]
+    return [(model, table.fields, _rows(table, table.fields, convert)) for model, table, convert in tables]
+
+
+def generate_demo(*, scale: float, seed: int) -> tuple[Structure, Demo]:
     areas = list(AdminArea.objects.values_list("code", "level", "kind"))
     if not areas:
         raise DemoError("The administrative tree is empty: run `fupin load_areas` first.")
-    t0 = time.perf_counter()
-    structure: Structure = choose(areas)
-    demo: Demo = generate(
-        structure,
-        scale=scale,
-        seed=seed,
-        first_household_id=next_id(Household),
-        first_person_id=next_id(Person),
+    structure = choose(areas)
+    demo = generate(
+        structure, scale=scale, seed=seed, first_household_id=next_id(Household), first_person_id=next_id(Person)
     )
-    progress(f"generated in {time.perf_counter() - t0:.1f} s: {demo.counts}")
-    village_ids = dict(AdminArea.objects.filter(level="village").values_list("code", "id"))
-    lookup = np.vectorize(village_ids.__getitem__, otypes=[np.int64])
+    return structure, demo
 
+
+def build_demo(*, scale: float, seed: int, progress: Callable[[str], None] = print) -> dict[str, Any]:
+    if Household.objects.exists():
+        raise DemoError("The registry already holds households; the demo loads into an empty registry.")
+    t0 = time.perf_counter()
+    structure, demo = generate_demo(scale=scale, seed=seed)
+    progress(f"generated in {time.perf_counter() - t0:.1f} s: {demo.counts}")
     with transaction.atomic():
         t1 = time.perf_counter()
-        AdminArea.objects.exclude(key_county="").update(key_county="")
-        AdminArea.objects.filter(key_village=True).update(key_village=False)
-        for kind in ("national", "provincial"):
-            AdminArea.objects.filter(code__in=[c for c, k in structure.key_counties.items() if k == kind]).update(
-                key_county=kind
-            )
-        for i in range(0, len(structure.key_villages), 500):
-            AdminArea.objects.filter(code__in=structure.key_villages[i : i + 500]).update(key_village=True)
-
-        hh = demo.households
-        hh_fields = hh.fields
-        hh.columns["village_id"] = hh.columns["village_code"]
-        steps: list[tuple[type, Table, list[str], dict[str, Callable[[np.ndarray], np.ndarray]] | None]] = [
-            (Household, hh, hh_fields, {"village_id": lookup}),
-            (SecondaryCause, demo.causes, demo.causes.fields, None),
-            (Helper, demo.helpers, demo.helpers.fields, None),
-            (Person, demo.persons, demo.persons.fields, None),
-            (IncomeRecord, demo.incomes, demo.incomes.fields, None),
-            (StatusEvent, demo.events, demo.events.fields, None),
-        ]
-        for model, table, fields, convert in steps:
+        set_flags(structure)
+        for model, fields, rows in registry_tables(demo):
             t = time.perf_counter()
-            written = bulk_insert(model, fields, _rows(table, fields, convert))
+            written = bulk_insert(model, fields, rows)
             progress(f"{model._meta.verbose_name_plural}: {written:,} rows in {time.perf_counter() - t:.1f} s")
         reset_sequences(Household, Person, SecondaryCause, Helper, IncomeRecord, StatusEvent)
-
-        from fupin.accounts.models import User
-        from fupin.accounts.services import user_create
-
-        for username, role, codes, name, identifiers in DEMO_USERS:
-            if not User.objects.filter(username=username).exists():
-                user_create(
-                    actor=None,
-                    username=username,
-                    password=DEMO_PASSWORD,
-                    role=role,
-                    area_codes=codes,
-                    full_name=name,
-                    can_view_identifiers=identifiers,
-                )
-        clerk_village = sorted(v for v in structure.key_villages if v.startswith("230129"))[0]
-        if not User.objects.filter(username="clerk").exists():
-            user_create(
-                actor=None,
-                username="clerk",
-                password=DEMO_PASSWORD,
-                role=Role.VILLAGE,
-                area_codes=[clerk_village],
-                full_name="村文书",
-                can_view_identifiers=True,
-            )
+        create_demo_users(structure)
         summary = {
             "scale": scale,
             "seed": seed,
@@ -146,3 +118,32 @@ def build_demo(*, scale: float, seed: int, progress: Callable[[str], None] = pri
         audit_log(actor=None, action="demo.build", object_type="demo", after=summary)
         progress(f"written in {time.perf_counter() - t1:.1f} s")
     return summary
+
+
+def set_flags(structure: Structure) -> None:
+    AdminArea.objects.exclude(key_county="").update(key_county="")
+    AdminArea.objects.filter(key_village=True).update(key_village=False)
+    for kind in ("national", "provincial"):
+        codes = [c for c, k in structure.key_counties.items() if k == kind]
+        AdminArea.objects.filter(code__in=codes).update(key_county=kind)
+    for i in range(0, len(structure.key_villages), 500):
+        AdminArea.objects.filter(code__in=structure.key_villages[i : i + 500]).update(key_village=True)
+
+
+def create_demo_users(structure: Structure) -> None:
+    from fupin.accounts.models import User
+    from fupin.accounts.services import user_create
+
+    clerk_village = sorted(v for v in structure.key_villages if v.startswith("230129"))[0]
+    users = [*DEMO_USERS, ("clerk", Role.VILLAGE, [clerk_village], "村文书", True)]
+    for username, role, codes, name, identifiers in users:
+        if not User.objects.filter(username=username).exists():
+            user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                area_codes=codes,
+                full_name=name,
+                can_view_identifiers=identifiers,
+            )

@@ -13,7 +13,9 @@ from fupin.geo.services import area_set_flags
 
 
 class AdminAreaSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent: serializers.SlugRelatedField[AdminArea] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )  # a field named like Field.parent; DRF takes declared fields off the class
 
     class Meta:
         model = AdminArea

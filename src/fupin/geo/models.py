@@ -43,7 +43,7 @@ class AdminArea(models.Model):
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=12, decimal_places=2, null=True, blank=True)
     population = models.BigIntegerField(_("population"), null=True, blank=True)
 
-    objects = AdminAreaQuerySet.as_manager()
+    objects = models.Manager.from_queryset(AdminAreaQuerySet)()
 
     class Meta:
         verbose_name = _("administrative area")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch
@@ -61,7 +62,7 @@ class HelperSerializer(MaskedMixin, serializers.ModelSerializer):
 
 
 class PersonSerializer(MaskedMixin, serializers.ModelSerializer):
-    household = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    household: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     id_number = serializers.SerializerMethodField()
 
     class Meta:
@@ -87,7 +88,7 @@ class PersonSerializer(MaskedMixin, serializers.ModelSerializer):
 
 
 class HouseholdSerializer(MaskedMixin, serializers.ModelSerializer):
-    village = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    village: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
     phone = serializers.SerializerMethodField()
     member_count = serializers.IntegerField(read_only=True)
@@ -136,7 +137,7 @@ class HouseholdDetailSerializer(HouseholdSerializer):
 
 
 class IncomeRecordSerializer(serializers.ModelSerializer):
-    household = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    household: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     per_capita_net_income = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     transfer = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     net_income = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
@@ -156,8 +157,8 @@ class IncomeRecordSerializer(serializers.ModelSerializer):
 
 
 class StatusEventSerializer(serializers.ModelSerializer):
-    household = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    household: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = StatusEvent
@@ -177,7 +178,7 @@ class StatusEventSerializer(serializers.ModelSerializer):
 
 
 class PovertyLineSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = PovertyLine
@@ -261,20 +262,28 @@ class MoveInput(serializers.Serializer):
     relation = serializers.ChoiceField(choices=Relation.choices)
 
 
+def _amount() -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0), default=Decimal(0))
+
+
 class IncomeInput(serializers.Serializer):
     household = serializers.CharField(help_text="household code")
     year = serializers.IntegerField(min_value=1980, max_value=2100)
     household_size = serializers.IntegerField(min_value=1, required=False)
-    wage = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
-    business = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
-    property_income = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
-    transfer_family_planning = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
-    transfer_dibao = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
-    transfer_wubao = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
-    transfer_pension = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
-    transfer_eco_compensation = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
-    transfer_other = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
-    production_costs = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
+    wage = _amount()
+    business = _amount()
+    property_income = _amount()
+    transfer_family_planning = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, default=Decimal(0)
+    )
+    transfer_dibao = _amount()
+    transfer_wubao = _amount()
+    transfer_pension = _amount()
+    transfer_eco_compensation = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, default=Decimal(0)
+    )
+    transfer_other = _amount()
+    production_costs = _amount()
 
 
 class StepInput(serializers.Serializer):
@@ -291,7 +300,9 @@ class PovertyLineInput(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
     area = serializers.CharField(required=False, help_text="province or city code; omit for the national line")
     basis = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    source = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    source = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.source, as in the model
+        max_length=300, required=False, default="", allow_blank=True
+    )
 
 
 # --- views --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -27,7 +28,10 @@ from fupin.registry.choices import (
     Status,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
+
+def money(label: Any) -> models.DecimalField:
+    """An amount in yuan: NUMERIC(14, 2), never a float."""
+    return models.DecimalField(label, max_digits=14, decimal_places=2, default=Decimal("0"))
 
 
 class HouseholdQuerySet(ScopedQuerySet):
@@ -55,7 +59,7 @@ class Household(TimeStampedModel):
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, blank=True, default="")
     stage_date = models.DateField(_("date of the last step"), null=True, blank=True)
 
-    objects = HouseholdQuerySet.as_manager()
+    objects = models.Manager.from_queryset(HouseholdQuerySet)()
 
     class Meta:
         verbose_name = _("household")
@@ -131,7 +135,7 @@ class Person(TimeStampedModel):
     )
     migrant_months = models.PositiveSmallIntegerField(_("months of migrant work"), default=0)
 
-    objects = PersonQuerySet.as_manager()
+    objects = models.Manager.from_queryset(PersonQuerySet)()
 
     class Meta:
         verbose_name = _("household member")
@@ -163,8 +167,8 @@ _TRANSFER_ITEMS = [
 ]
 
 
-def _sum(fields: list[str]) -> models.Expression:
-    expr: models.Expression = F(fields[0])
+def _sum(fields: list[str]) -> Any:
+    expr: Any = F(fields[0])
     for name in fields[1:]:
         expr = expr + F(name)
     return expr
@@ -178,16 +182,16 @@ class IncomeRecord(TimeStampedModel):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="incomes")
     year = models.PositiveSmallIntegerField(_("year"))
     household_size = models.PositiveSmallIntegerField(_("household size in the year"))
-    wage = models.DecimalField(_("wage income"), **MONEY)
-    business = models.DecimalField(_("household business income"), **MONEY)
-    property_income = models.DecimalField(_("property income"), **MONEY)
-    transfer_family_planning = models.DecimalField(_("family planning payments"), **MONEY)
-    transfer_dibao = models.DecimalField(_("minimum living allowance"), **MONEY)
-    transfer_wubao = models.DecimalField(_("five guarantees support"), **MONEY)
-    transfer_pension = models.DecimalField(_("pension"), **MONEY)
-    transfer_eco_compensation = models.DecimalField(_("ecological compensation"), **MONEY)
-    transfer_other = models.DecimalField(_("other transfer income"), **MONEY)
-    production_costs = models.DecimalField(_("production costs"), **MONEY)
+    wage = money(_("wage income"))
+    business = money(_("household business income"))
+    property_income = money(_("property income"))
+    transfer_family_planning = money(_("family planning payments"))
+    transfer_dibao = money(_("minimum living allowance"))
+    transfer_wubao = money(_("five guarantees support"))
+    transfer_pension = money(_("pension"))
+    transfer_eco_compensation = money(_("ecological compensation"))
+    transfer_other = money(_("other transfer income"))
+    production_costs = money(_("production costs"))
     transfer = models.GeneratedField(
         expression=_sum(_TRANSFER_ITEMS),
         output_field=models.DecimalField(max_digits=14, decimal_places=2),
@@ -201,7 +205,7 @@ class IncomeRecord(TimeStampedModel):
         verbose_name=_("net income"),
     )
 
-    objects = IncomeQuerySet.as_manager()
+    objects = models.Manager.from_queryset(IncomeQuerySet)()
 
     class Meta:
         verbose_name = _("income record")
@@ -292,7 +296,7 @@ class StatusEvent(models.Model):
     )
     recorded_at = models.DateTimeField(db_default=Now())
 
-    objects = StatusEventQuerySet.as_manager()
+    objects = models.Manager.from_queryset(StatusEventQuerySet)()
 
     class Meta:
         verbose_name = _("status event")

@@ -10,7 +10,6 @@ from django.db.models import Count, Q, QuerySet
 from fupin.core.areacodes import ancestor_codes, descendant_range
 from fupin.core.models import AuditEvent
 from fupin.core.scoping import area_q
-from fupin.geo.choices import LEVEL_ORDER
 from fupin.geo.models import AdminArea
 from fupin.registry.choices import Status
 from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusEvent
@@ -22,7 +21,7 @@ def poverty_line_for(area: AdminArea, year: int) -> PovertyLine | None:
     else the national line."""
     codes = [*ancestor_codes(area.code), area.code]
     lines = {
-        line.area.code if line.area_id else "": line
+        line.area.code if line.area is not None else "": line
         for line in PovertyLine.objects.filter(year=year)
         .filter(Q(area__isnull=True) | Q(area__code__in=codes))
         .select_related("area")
@@ -105,6 +104,3 @@ def area_totals(*, user: Any, area: AdminArea) -> dict[str, int]:
         "exited_households": households.filter(status=Status.EXITED).count(),
         "households": households.count(),
     }
-
-
-LEVELS = [str(level) for level in LEVEL_ORDER]
