@@ -5,4 +5,14 @@ from fupin.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("areas/search/", views.area_search, name="area_search"),
+    path("areas/<str:code>/", views.area_detail, name="area_detail"),
+    path("households/", views.household_list, name="household_list"),
+    path("households/new/", views.household_register, name="household_register"),
+    path("households/new/member-row/", views.member_row, name="member_row"),
+    path("households/<str:code>/", views.household_detail, name="household_detail"),
+    path("households/<str:code>/edit/", views.household_edit, name="household_edit"),
+    path("households/<str:code>/step/", views.household_step, name="household_step"),
+    path("households/<str:code>/members/new/", views.member_add, name="member_add"),
+    path("households/<str:code>/income/", views.income_enter, name="income_enter"),
 ]

@@ -1,0 +1,43 @@
+"""Template tags of the web UI. ID and phone numbers go through ``masked_id`` and
+``masked_phone``, which show them in full only to users allowed to see identifiers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+
+from fupin.core.policy import can_view_identifiers
+from fupin.registry import idnumbers
+
+register = template.Library()
+
+
+def _show(context: template.Context) -> bool:
+    request = context.get("request")
+    return bool(request is not None and can_view_identifiers(request.user))
+
+
+@register.simple_tag(takes_context=True)
+def masked_id(context: template.Context, number: str) -> str:
+    if not number:
+        return ""
+    return number if _show(context) else idnumbers.mask(number)
+
+
+@register.simple_tag(takes_context=True)
+def masked_phone(context: template.Context, phone: str) -> str:
+    if not phone:
+        return ""
+    return phone if _show(context) else idnumbers.mask_phone(phone)
+
+
+@register.filter
+def field_type(bound_field: Any) -> str:
+    """The widget's input type, to lay out checkboxes and text inputs differently."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.Select):
+        return "select"
+    return getattr(widget, "input_type", None) or "text"
