@@ -164,3 +164,23 @@ def test_schema_and_docs(province_user):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
     assert b"cdn" not in docs.content.lower()
+
+
+def test_audit_log_masks_identifiers_without_the_permission(make_user, make_household, yanshou_village):
+    household = make_household(yanshou_village, size=1)
+    number = household.members.get().id_number
+    viewer = make_user("county", ("230129000000",), identifiers=False)
+    events = api(viewer).get("/api/audit/", {"action": "household.register"}).json()["results"]
+    assert events and number not in str(events)
+    assert events[0]["after"]["members"][0]["id_number"] == number[:4] + "*" * 10 + number[-4:]
+    full = make_user("county", ("230129000000",), identifiers=True)
+    assert number in str(api(full).get("/api/audit/", {"action": "household.register"}).json()["results"])
+
+
+def test_name_search_matches_from_the_start(province_user, make_household, yanshou_village):
+    household = make_household(yanshou_village, size=1)
+    client = api(province_user)
+    name = household.members.get().name
+    assert client.get("/api/persons/", {"q": name}).json()["count"] == 1
+    assert client.get("/api/persons/", {"q": name[:1]}).json()["count"] >= 1
+    assert client.get("/api/persons/", {"q": name[1:]}).json()["count"] == 0

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from rest_framework import serializers, viewsets
 
+from fupin.core.masking import mask_identifiers
 from fupin.core.models import AuditEvent
+from fupin.core.policy import can_view_identifiers
 from fupin.core.scoping import _scope_ranges
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    """ID numbers and phones inside ``before`` and ``after`` are masked unless the user may
+    see them."""
+
+    def to_representation(self, instance: AuditEvent) -> dict:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if not (request and can_view_identifiers(request.user)):
+            data["before"] = mask_identifiers(data["before"])
+            data["after"] = mask_identifiers(data["after"])
+        return data
+
     class Meta:
         model = AuditEvent
         fields = [

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.areacodes import descendant_range, normalize
+from fupin.core.scoping import area_q
 
 
 class AreaCodeField(forms.CharField):
@@ -42,5 +43,4 @@ class AreaCodeFilter(django_filters.CharFilter):
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value:
             return qs
-        field = f"{self.lookup}__code" if self.lookup else "code"
-        return qs.filter(**{f"{field}__range": descendant_range(value)})
+        return qs.filter(area_q(self.lookup, [descendant_range(value)]))

@@ -30,12 +30,26 @@ def _scope_ranges(user: Any) -> list[CodeRange] | None:
     return list(ranges) if ranges is not None else None
 
 
-def area_q(lookup: str, ranges: list[CodeRange]) -> Q:
-    field = f"{lookup}__code" if lookup else "code"
+def _ranges_q(field: str, ranges: list[CodeRange]) -> Q:
     q = Q(pk__in=[])
     for lo, hi in ranges:
         q |= Q(**{f"{field}__range": (lo, hi)})
     return q
+
+
+def area_q(lookup: str, ranges: list[CodeRange]) -> Q:
+    """Rows whose area (reached by ``lookup``) lies in one of the code ranges.
+
+    For another model this is ``area_id IN (SELECT id FROM area WHERE code BETWEEN ...)``
+    rather than a join, so the database can still walk the model's own indexes (its
+    ordering, its status) and only probe the small set of area ids."""
+    if not lookup:
+        return _ranges_q("code", ranges)
+    from django.apps import apps
+
+    area_model = apps.get_model("geo", "AdminArea")
+    areas = area_model._default_manager.filter(_ranges_q("code", ranges)).values("pk")
+    return Q(**{f"{lookup}__in": areas})
 
 
 def code_in_ranges(code: str, ranges: list[CodeRange] | None) -> bool:
@@ -59,9 +73,7 @@ class ScopedQuerySet(models.QuerySet):
         """Rows in the area with this code or below it (no scoping: combine with visible_to)."""
         from fupin.core.areacodes import descendant_range
 
-        lo, hi = descendant_range(code)
-        field = f"{self.area_lookup}__code" if self.area_lookup else "code"
-        return self.filter(**{f"{field}__range": (lo, hi)})
+        return self.filter(area_q(self.area_lookup, [descendant_range(code)]))
 
 
 def user_can_see_code(user: Any, code: str) -> bool:
