@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -345,6 +346,13 @@ def _workflow_action(action_name: str, input_class: type[serializers.Serializer]
     return action(detail=True, methods=["post"], url_path=action_name.replace("_", "-"))(view)
 
 
+def _member_count() -> Coalesce:
+    """Members per household as a correlated subquery: computed for the page's rows only,
+    and left out of the count query (a ``Count`` join would group the whole registry)."""
+    members = Person.objects.filter(household=OuterRef("pk")).order_by().values("household")
+    return Coalesce(Subquery(members.annotate(n=Count("id")).values("n"), output_field=IntegerField()), 0)
+
+
 class HouseholdViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -358,7 +366,7 @@ class HouseholdViewSet(
             Household.objects.visible_to(self.request.user)
             .select_related("village")
             .prefetch_related("secondary_causes", "helpers")
-            .annotate(member_count=Count("members", distinct=True))
+            .annotate(member_count=_member_count())
             .order_by("code")
         )
         if self.action == "retrieve":

@@ -32,10 +32,6 @@ def poverty_line_for(area: AdminArea, year: int) -> PovertyLine | None:
     return lines.get("")
 
 
-def household_list(*, user: Any) -> QuerySet[Household]:
-    return Household.objects.visible_to(user).select_related("village").annotate(member_count=Count("members"))
-
-
 def household_get(*, user: Any, code: str) -> Household | None:
     return Household.objects.visible_to(user).select_related("village").filter(code=code).first()
 
