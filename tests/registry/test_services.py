@@ -62,7 +62,7 @@ def test_bad_member_is_refused_and_nothing_changes(province_user, yanshou_villag
     before = counts()
     with pytest.raises(error) as err:
         register(province_user, yanshou_village, [member(**change)])
-    assert err.value.field == field
+    assert err.value.field == f"members[1].{field}"
     assert counts() == before
 
 
@@ -94,7 +94,7 @@ def test_an_id_number_exists_once(province_user, yanshou_village):
     before = counts()
     with pytest.raises(Conflict) as err:
         register(province_user, yanshou_village, [member(number=number)])
-    assert err.value.field == "id_number"
+    assert err.value.field == "members[1].id_number"
     assert number not in str(err.value)  # the message masks it
     assert counts() == before
     with pytest.raises(Conflict):

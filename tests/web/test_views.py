@@ -22,8 +22,10 @@ def household(make_household, yanshou_village):
     return make_household(yanshou_village, size=3, per_capita="800", year=2009)
 
 
-def login(client, user):
+def login(client, user, language="en"):
+    """Log in; pages come in English so that tests can compare the services' messages."""
     client.force_login(user)
+    client.cookies["django_language"] = language
     return client
 
 

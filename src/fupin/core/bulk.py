@@ -70,3 +70,17 @@ def reset_sequences(*models_: type[models.Model], using: str = "default") -> Non
         with transaction.atomic(using=using), connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+
+def analyze(*models_: type[models.Model], using: str = "default") -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL's autovacuum and
+    SQLite's planner would otherwise plan the first queries on empty-table guesses)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in models_:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+            for model in models_:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

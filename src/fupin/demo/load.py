@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from fupin.core.audit import audit_log
-from fupin.core.bulk import bulk_insert, next_id, reset_sequences
+from fupin.core.bulk import analyze, bulk_insert, next_id, reset_sequences
 from fupin.core.choices import Role
 from fupin.demo.generate import Demo, Table, generate
 from fupin.demo.structure import Structure, choose
@@ -117,6 +117,7 @@ def build_demo(*, scale: float, seed: int, progress: Callable[[str], None] = pri
         }
         audit_log(actor=None, action="demo.build", object_type="demo", after=summary)
         progress(f"written in {time.perf_counter() - t1:.1f} s")
+    analyze(AdminArea, Household, Person, SecondaryCause, Helper, IncomeRecord, StatusEvent)
     return summary
 
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -21,7 +22,7 @@ class AreaKind(models.TextChoices):
     COUNTY = "county", _("county")
     COUNTY_CITY = "county_city", _("county-level city")
     TOWN = "town", _("town")
-    TOWNSHIP = "township", _("township")
+    TOWNSHIP = "township", pgettext_lazy("kind of area", "township")
     SUBDISTRICT = "subdistrict", _("subdistrict")
     VILLAGE = "village", _("village")
     COMMUNITY = "community", _("community")

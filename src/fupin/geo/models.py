@@ -4,7 +4,7 @@ from typing import Self
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.areacodes import ancestor_codes, descendant_range
@@ -30,7 +30,7 @@ class AdminArea(models.Model):
         null=True,
         blank=True,
         related_name="children",
-        verbose_name=_("parent"),
+        verbose_name=pgettext_lazy("area", "parent area"),
     )
     level = models.CharField(_("level"), max_length=8, choices=Level.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=AreaKind.choices)

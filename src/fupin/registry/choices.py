@@ -3,6 +3,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -42,7 +43,7 @@ class Action(models.TextChoices):
 
 class Cause(models.TextChoices):
     ILLNESS = "ILLNESS", _("illness")
-    DISABILITY = "DISABILITY", _("disability")
+    DISABILITY = "DISABILITY", pgettext_lazy("cause of poverty", "disability")
     SCHOOLING = "SCHOOLING", _("schooling costs")
     DISASTER = "DISASTER", _("disaster")
     NO_LAND = "NO_LAND", _("lack of land")
@@ -66,7 +67,7 @@ class Relation(models.TextChoices):
     CHILD = "CHILD", _("child")
     CHILD_IN_LAW = "CHILD_IN_LAW", _("child-in-law")
     GRANDCHILD = "GRANDCHILD", _("grandchild")
-    PARENT = "PARENT", _("parent")
+    PARENT = "PARENT", pgettext_lazy("relative", "parent")
     GRANDPARENT = "GRANDPARENT", _("grandparent")
     SIBLING = "SIBLING", _("sibling")
     OTHER = "OTHER", _("other relative")

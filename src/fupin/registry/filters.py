@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,9 @@ def _person_match(value: str) -> Q:
     value = value.strip()
     if len(value) == 18 and value[:17].isdigit():
         return Q(id_number=idnumbers.normalize(value))
-    return Q(name__gte=value, name__lt=value + "\U0010ffff")
+    if connection.vendor == "postgresql":
+        return Q(name__startswith=value)  # LIKE 'x%' on the varchar_pattern_ops index
+    return Q(name__gte=value, name__lt=value + "\U0010ffff")  # SQLite compares by code point
 
 
 class HouseholdFilterSet(django_filters.FilterSet):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.utils.translation import gettext as _
+
 from fupin.core.masking import mask_id, mask_phone  # noqa: F401 - re-exported
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -30,14 +32,16 @@ def validate(value: str) -> str:
     """Return the normalized number, or raise IdNumberError saying what is wrong."""
     number = normalize(value)
     if not _SHAPE.match(number):
-        raise IdNumberError("must be 17 digits followed by a digit or X")
+        raise IdNumberError(_("it must be 17 digits followed by a digit or X"))
     try:
         dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise IdNumberError("contains an impossible birth date") from exc
+        raise IdNumberError(_("it contains an impossible birth date")) from exc
     expected = check_char(number[:17])
     if number[17] != expected:
-        raise IdNumberError(f"check digit is {number[17]}, expected {expected}")
+        raise IdNumberError(
+            _("its check digit is %(given)s, expected %(expected)s") % {"given": number[17], "expected": expected}
+        )
     return number
 
 

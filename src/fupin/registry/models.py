@@ -142,7 +142,8 @@ class Person(TimeStampedModel):
         verbose_name_plural = _("household members")
         ordering = ["household_id", "id"]
         permissions = [("view_identifiers", _("Can see ID numbers and phone numbers unmasked"))]
-        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+        # varchar_pattern_ops serves LIKE 'prefix%' on PostgreSQL; SQLite ignores opclasses
+        indexes = [models.Index(fields=["name"], name="person_name_idx", opclasses=["varchar_pattern_ops"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["household"], condition=Q(relation="HEAD"), name="person_one_head_per_household"

@@ -61,42 +61,47 @@ def household_history(household: Household) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(root_type="registry.household", root_id=str(household.pk)).order_by("-at", "-id")
 
 
-def area_breakdown(*, user: Any, area: AdminArea) -> list[dict[str, Any]]:
-    """For each child of ``area`` visible to the user: poor households and poor people.
+def area_figures(*, user: Any, area: AdminArea) -> dict[str, Any]:
+    """The registry's figures for an area and for each of its children visible to the user:
+    poor households, poor people, exited households and all households.
 
-    Two grouped queries (households and members by village), rolled up by code prefix."""
-    child_level = area.child_level()
-    children = list(AdminArea.objects.visible_to(user).filter(parent=area).order_by("code"))
-    if child_level is None or not children:
-        return []
-    digits = {"city": 4, "county": 6, "township": 9, "village": 12}[child_level]
+    Two grouped queries (households by village and status; poor households' members by
+    village) on the households' own indexes, rolled up to the children by code prefix."""
     ranges = [descendant_range(area.code)]
-    poor = Household.objects.visible_to(user).filter(area_q("village", ranges), status=Status.POOR)
-    hh_by_village = dict(poor.values_list("village__code").annotate(n=Count("id")).values_list("village__code", "n"))
-    people = Person.objects.visible_to(user).filter(area_q("household__village", ranges), household__status=Status.POOR)
-    pp_by_village = dict(
-        people.values_list("household__village__code")
+    households = (
+        Household.objects.visible_to(user)
+        .filter(area_q("village", ranges))
+        .order_by()
+        .values_list("village_id", "status")
         .annotate(n=Count("id"))
-        .values_list("household__village__code", "n")
     )
-    rows = {c.code[:digits]: {"area": c, "poor_households": 0, "poor_people": 0} for c in children}
-    for code, n in hh_by_village.items():
-        if code[:digits] in rows:
-            rows[code[:digits]]["poor_households"] += n
-    for code, n in pp_by_village.items():
-        if code[:digits] in rows:
-            rows[code[:digits]]["poor_people"] += n
-    return list(rows.values())
-
-
-def area_totals(*, user: Any, area: AdminArea) -> dict[str, int]:
-    ranges = [descendant_range(area.code)]
-    households = Household.objects.visible_to(user).filter(area_q("village", ranges))
-    return {
-        "poor_households": households.filter(status=Status.POOR).count(),
-        "poor_people": Person.objects.visible_to(user)
+    people = (
+        Person.objects.visible_to(user)
         .filter(area_q("household__village", ranges), household__status=Status.POOR)
-        .count(),
-        "exited_households": households.filter(status=Status.EXITED).count(),
-        "households": households.count(),
-    }
+        .order_by()
+        .values_list("household__village_id")
+        .annotate(n=Count("id"))
+    )
+    village_codes = dict(AdminArea.objects.filter(level="village", code__range=ranges[0]).values_list("id", "code"))
+    child_level = area.child_level()
+    children = list(AdminArea.objects.visible_to(user).filter(parent=area).order_by("code")) if child_level else []
+    digits = {"city": 4, "county": 6, "township": 9, "village": 12}.get(child_level or "", 12)
+    empty = {"poor_households": 0, "poor_people": 0, "exited_households": 0, "households": 0}
+    totals = dict(empty)
+    rows = {c.code[:digits]: {"area": c, **empty} for c in children}
+
+    def add(village_id: int, key: str, n: int) -> None:
+        totals[key] += n
+        row = rows.get(village_codes[village_id][:digits])
+        if row is not None:
+            row[key] += n
+
+    for village_id, status, n in households:
+        add(village_id, "households", n)
+        if status == Status.POOR:
+            add(village_id, "poor_households", n)
+        elif status == Status.EXITED:
+            add(village_id, "exited_households", n)
+    for village_id, n in people:
+        add(village_id, "poor_people", n)
+    return {"totals": totals, "children": list(rows.values())}

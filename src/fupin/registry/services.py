@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
-from fupin.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from fupin.core.errors import ApplicationError, Conflict, InvalidInput, InvalidTransition, NotFound
 from fupin.core.policy import check_role, check_scope
 from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
@@ -172,7 +172,7 @@ def _household_snapshot(household: Household) -> dict[str, Any]:
     return data
 
 
-def _validated_member(data: MemberData, *, record: str, exclude_pk: int | None = None) -> dict[str, Any]:
+def _validated_member(data: MemberData, *, record: str | None, exclude_pk: int | None = None) -> dict[str, Any]:
     """Check one member's fields; returns the values to store."""
     if not data.name or not data.name.strip():
         raise InvalidInput(_("A name is required."), field="name", record=record)
@@ -180,7 +180,7 @@ def _validated_member(data: MemberData, *, record: str, exclude_pk: int | None =
         number = idnumbers.validate(data.id_number or "")
     except idnumbers.IdNumberError as exc:
         raise InvalidInput(
-            _("Invalid ID number: %(reason)s.") % {"reason": _(str(exc))}, field="id_number", record=record
+            _("Invalid ID number: %(reason)s.") % {"reason": exc}, field="id_number", record=record
         ) from exc
     sex = data.sex or idnumbers.sex(number)
     born = data.birth_date or idnumbers.birth_date(number)
@@ -268,7 +268,11 @@ def household_register(*, actor: Any, data: HouseholdData) -> Household:
     seen: set[str] = set()
     member_values = []
     for i, member in enumerate(data.members):
-        values = _validated_member(member, record=f"{record or _('new household')} members[{i + 1}]")
+        try:
+            values = _validated_member(member, record=record)
+        except ApplicationError as exc:
+            exc.field = f"members[{i + 1}].{exc.field}" if exc.field else f"members[{i + 1}]"
+            raise
         if values["id_number"] in seen:
             raise Conflict(_("The same ID number appears twice."), field=f"members[{i + 1}].id_number", record=record)
         seen.add(values["id_number"])
