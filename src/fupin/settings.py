@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fupin.geo",
     "fupin.accounts",
     "fupin.registry",
+    "fupin.exchange",
     "fupin.demo",
     "fupin.web",
 ]

@@ -57,6 +57,20 @@ def bulk_insert(
     return count
 
 
+def copy_csv(
+    model: type[models.Model], fields: Sequence[str], chunks: Iterable[bytes], *, using: str = "default"
+) -> None:
+    """PostgreSQL only: stream CSV (no header; empty unquoted = NULL) into COPY."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise RuntimeError("copy_csv() must run inside a transaction")
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT csv)") as copy:
+        for chunk in chunks:
+            copy.write(chunk)
+
+
 def next_id(model: type[models.Model], *, using: str = "default") -> int:
     last = model._default_manager.using(using).aggregate(m=models.Max("pk"))["m"]
     return (last or 0) + 1

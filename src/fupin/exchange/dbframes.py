@@ -1,0 +1,57 @@
+"""Current database rows as Polars frames of strings, in the same normal form as a
+validated package (see ``columns.check_columns``), so that the two compare directly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import polars as pl
+from django.db import connection
+
+CHUNK = 20_000
+
+
+def money(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST({column} AS TEXT)"
+    return f"printf('%.2f', {column})"
+
+
+def text(column: str) -> str:
+    return f"COALESCE(CAST({column} AS TEXT), '')"
+
+
+def nullable_text(column: str) -> str:
+    return f"CAST({column} AS TEXT)"
+
+
+def flag(column: str) -> str:
+    return f"CASE WHEN {column} THEN '1' ELSE '0' END"
+
+
+def fetch(
+    select: str,
+    names: Sequence[str],
+    where_column: str | None = None,
+    keys: Iterable[str] | None = None,
+    *,
+    where: str = "",
+    params: Sequence[object] = (),
+) -> pl.DataFrame:
+    """Run ``select`` (without WHERE) for all rows, or for rows whose ``where_column`` is
+    one of ``keys`` (in chunks). ``where_column`` must be the first selected column."""
+    rows: list[tuple] = []
+    keys = list(keys) if keys is not None else None
+    if keys is not None and len(keys) > 200_000:  # most of the table: one scan, then filter
+        return fetch(select, names).filter(pl.col(names[0]).is_in(keys))
+    with connection.cursor() as cursor:
+        if where_column is None or keys is None:
+            cursor.execute(f"{select} WHERE {where}" if where else select, list(params))
+            rows = cursor.fetchall()
+        else:
+            for i in range(0, len(keys), CHUNK):
+                part = keys[i : i + CHUNK]
+                placeholders = ", ".join(["%s"] * len(part))
+                cursor.execute(f"{select} WHERE {where_column} IN ({placeholders})", part)
+                rows.extend(cursor.fetchall())
+    return pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")

@@ -1,0 +1,942 @@
+"""Import of an exchange package: validate everything, then write everything in one
+transaction, or write nothing.
+
+``plan_import`` reads nothing but the package and the database: it checks types, code
+lists, ID check digits, duplicates within the package and against the database,
+references between files and to the database, scope, and workflow consistency (each
+household's status events replayed through the workflow must end in its status), and
+works out what is new, changed or unchanged by natural key. ``apply_import`` writes the
+new and changed rows through the bulk path in one transaction with one audit event.
+Importing the same package again finds nothing new or changed and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from fupin.core.audit import audit_channel, audit_log
+from fupin.core.bulk import analyze, bulk_insert, copy_csv, next_id, reset_sequences
+from fupin.core.choices import Channel, Role
+from fupin.core.policy import role_rank
+from fupin.core.scoping import _scope_ranges
+from fupin.exchange import dbframes as db
+from fupin.exchange import schema
+from fupin.exchange.columns import check_columns
+from fupin.exchange.errors import PackageInvalid, RowError
+from fupin.exchange.reader import Package, read_package
+from fupin.geo.models import AdminArea
+from fupin.registry.choices import Action, Stage, Status
+from fupin.registry.models import (
+    Helper,
+    Household,
+    IncomeRecord,
+    Person,
+    PovertyLine,
+    SecondaryCause,
+    StatusEvent,
+)
+from fupin.registry.workflow import OUTCOME, STARTS_FROM, STEPS
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class Changes:
+    new: pl.DataFrame
+    changed: pl.DataFrame
+    unchanged: int
+
+    def counts(self) -> dict[str, int]:
+        return {"created": self.new.height, "updated": self.changed.height, "unchanged": self.unchanged}
+
+
+@dataclass
+class Plan:
+    package: Package
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    changes: dict[str, Changes] = field(default_factory=dict)
+    household_ids: pl.DataFrame | None = None  # code -> id of every household the package refers to
+    events: pl.DataFrame | None = None  # new status events with their replayed stages and statuses
+
+    def file(self, entity: str) -> str:
+        return self.package.files.get(entity, schema.ENTITIES[entity].filename)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {name: c.counts() for name, c in self.changes.items()}
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.new.height or c.changed.height for c in self.changes.values())
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _errors_where(plan: Plan, entity: str, df: pl.DataFrame, mask: pl.Expr, column: str, reason: pl.Expr | str) -> None:
+    reason_expr = reason if isinstance(reason, pl.Expr) else pl.lit(reason)
+    for line, text in df.filter(mask).select("_line", reason_expr.alias("r")).iter_rows():
+        plan.errors.append(RowError(plan.file(entity), line, column, text))
+
+
+def _compare(package: pl.DataFrame, current: pl.DataFrame, key: list[str], columns: list[str]) -> Changes:
+    """Split the package's rows into new, changed and unchanged against the current rows."""
+    if current.height == 0:
+        return Changes(package, package.clear(), 0)
+    joined = package.join(current, on=key, how="left", suffix="__db", coalesce=True)
+    exists = pl.col(f"{columns[0]}__db").is_not_null() if columns else pl.lit(True)
+    flag = pl.col("__exists")
+    if columns:
+        flag_df = joined.with_columns(exists.alias("__exists"))
+    else:
+        present = current.select(key).with_columns(pl.lit(True).alias("__exists"))
+        flag_df = package.join(present, on=key, how="left").with_columns(pl.col("__exists").fill_null(False))
+    differs = (
+        pl.any_horizontal([pl.col(c).fill_null("").ne(pl.col(f"{c}__db").fill_null("")) for c in columns])
+        if columns
+        else pl.lit(False)
+    )
+    new = flag_df.filter(~flag).select(package.columns)
+    changed = flag_df.filter(flag & differs).select(package.columns) if columns else package.clear()
+    unchanged = flag_df.filter(flag).height - changed.height
+    return Changes(new, changed, unchanged)
+
+
+def _scope_expr(column: str, ranges: list[tuple[str, str]] | None) -> pl.Expr:
+    if ranges is None:
+        return pl.lit(True)
+    expr = pl.lit(False)
+    for lo, hi in ranges:
+        expr = expr | ((pl.col(column) >= lo) & (pl.col(column) <= hi))
+    return expr
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+def plan_import(package: Package, *, user: Any = None) -> Plan:
+    plan = Plan(package=package, errors=list(package.errors))
+    for name, table in package.tables.items():
+        entity = schema.ENTITIES[name]
+        frame, errors = check_columns(table, entity, plan.file(name))
+        plan.errors += errors
+        dupes = frame.filter(pl.struct(list(entity.key)).is_duplicated())
+        if dupes.height:
+            first = dupes.group_by(list(entity.key)).agg(pl.col("_line").min().alias("_first"))
+            dupes = dupes.join(first, on=list(entity.key)).filter(pl.col("_line") != pl.col("_first"))
+            for line, first_line, *key in dupes.select("_line", "_first", *entity.key).iter_rows():
+                plan.errors.append(
+                    RowError(
+                        plan.file(name),
+                        line,
+                        entity.key[-1],
+                        _("duplicate key %(key)s: the same as line %(line)s")
+                        % {"key": "/".join(str(k) for k in key), "line": first_line},
+                    )
+                )
+        plan.frames[name] = frame
+    if not plan.frames and not plan.errors:
+        plan.errors.append(
+            RowError(
+                (package.files and next(iter(package.files.values()))) or "package",
+                0,
+                "",
+                _("the package holds no entity file"),
+            )
+        )
+    ranges = _scope_ranges(user) if user is not None else None
+    if user is not None:
+        _check_roles(plan, user)
+    _plan_areas(plan, ranges)
+    _plan_poverty_lines(plan, ranges)
+    _plan_households(plan, ranges)
+    _plan_helpers(plan)
+    _plan_members(plan)
+    _plan_incomes(plan)
+    _plan_status_events(plan)
+    return plan
+
+
+def _check_roles(plan: Plan, user: Any) -> None:
+    needs = {"areas": Role.PROVINCE, "poverty_lines": Role.CITY}
+    for name in plan.frames:
+        minimum = needs.get(name, Role.VILLAGE)
+        from fupin.core.policy import ROLE_RANK
+
+        if role_rank(user) < ROLE_RANK[minimum]:
+            plan.errors.append(RowError(plan.file(name), 0, "", _("your role may not import this file")))
+
+
+def _plan_areas(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
+    frame = plan.frames.get("areas")
+    if frame is None:
+        return
+    current = db.fetch(
+        "SELECT code, level, key_county, "
+        + db.flag("key_village")
+        + ", "
+        + db.nullable_text("area_km2")
+        + ", "
+        + db.nullable_text("population")
+        + " FROM geo_adminarea",
+        ["code", "level", "key_county", "key_village", "area_km2", "population"],
+    ).with_columns(pl.col("area_km2").cast(pl.Decimal(18, 2), strict=False).cast(pl.String))
+    levels = current.select("code", "level")
+    frame = frame.join(levels, on="code", how="left")
+    _errors_where(
+        plan, "areas", frame, pl.col("level").is_null(), "code", pl.format(_("unknown area code “{}”"), pl.col("code"))
+    )
+    _errors_where(
+        plan,
+        "areas",
+        frame,
+        (pl.col("key_county") != "") & (pl.col("level") != "county"),
+        "key_county",
+        _("only a county can be a key county"),
+    )
+    _errors_where(
+        plan,
+        "areas",
+        frame,
+        (pl.col("key_village") == "1") & (pl.col("level") != "village"),
+        "key_village",
+        _("only a village can be a key village"),
+    )
+    _errors_where(plan, "areas", frame, ~_scope_expr("code", ranges), "code", _("outside your areas"))
+    cols = ["key_county", "key_village", "area_km2", "population"]
+    plan.changes["areas"] = _compare(frame.drop("level"), current.select("code", *cols), ["code"], cols)
+
+
+def _plan_poverty_lines(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
+    frame = plan.frames.get("poverty_lines")
+    if frame is None:
+        return
+    areas = db.fetch("SELECT code, level FROM geo_adminarea WHERE level IN ('province', 'city')", ["area", "level"])
+    frame = frame.join(areas, on="area", how="left")
+    _errors_where(
+        plan,
+        "poverty_lines",
+        frame,
+        (pl.col("area") != "") & pl.col("level").is_null(),
+        "area",
+        pl.format(_("“{}” is not the code of a province or a city"), pl.col("area")),
+    )
+    national = pl.col("area") == ""
+    _errors_where(
+        plan,
+        "poverty_lines",
+        frame,
+        national & (ranges is not None),
+        "area",
+        _("only the national administrator sets the national line"),
+    )
+    current = db.fetch(
+        "SELECT CAST(l.year AS TEXT), COALESCE(a.code, ''), " + db.money("l.amount") + ", l.basis, l.source "
+        "FROM registry_povertyline l LEFT JOIN geo_adminarea a ON a.id = l.area_id",
+        ["year", "area", "amount", "basis", "source"],
+    )
+    plan.changes["poverty_lines"] = _compare(
+        frame.drop("level"), current, ["year", "area"], ["amount", "basis", "source"]
+    )
+
+
+HOUSEHOLD_COLUMNS = [c.name for c in schema.HOUSEHOLDS.columns if c.name != "code"]
+
+
+def _current_households(codes: list[str]) -> pl.DataFrame:
+    names = [
+        "code",
+        "id",
+        "village",
+        "address",
+        "phone",
+        "type_ordinary",
+        "type_dibao",
+        "type_wubao",
+        "main_cause",
+        "status",
+        "returned",
+        "procedure",
+        "stage",
+        "stage_date",
+    ]
+    frame = db.fetch(
+        "SELECT h.code, CAST(h.id AS TEXT), a.code, h.address, h.phone, "
+        + db.flag("h.type_ordinary")
+        + ", "
+        + db.flag("h.type_dibao")
+        + ", "
+        + db.flag("h.type_wubao")
+        + ", h.main_cause, h.status, "
+        + db.flag("h.returned")
+        + ", h.procedure, h.stage, "
+        + db.nullable_text("h.stage_date")
+        + " FROM registry_household h JOIN geo_adminarea a ON a.id = h.village_id",
+        names,
+        "h.code",
+        codes,
+    )
+    causes = db.fetch(
+        "SELECT h.code, c.cause FROM registry_secondarycause c JOIN registry_household h ON h.id = c.household_id",
+        ["code", "cause"],
+        "h.code",
+        frame["code"].to_list(),
+    )
+    joined = causes.group_by("code").agg(pl.col("cause").sort().str.join(";").alias("secondary_causes"))
+    return frame.join(joined, on="code", how="left").with_columns(pl.col("secondary_causes").fill_null(""))
+
+
+def _plan_households(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
+    frame = plan.frames.get("households")
+    codes: set[str] = set()
+    for name in ("households", "helpers", "members", "incomes", "status_events"):
+        if name in plan.frames:
+            column = "code" if name == "households" else "household"
+            codes |= set(plan.frames[name][column].drop_nulls().to_list())
+    current = _current_households(sorted(codes)) if codes else _current_households([]).clear()
+    known = current.select("code", "id")
+    if frame is not None:
+        villages = db.fetch("SELECT code, level FROM geo_adminarea", ["village", "level"])
+        checked = frame.join(villages, on="village", how="left")
+        _errors_where(
+            plan,
+            "households",
+            checked,
+            (pl.col("village") != "") & pl.col("level").is_null(),
+            "village",
+            pl.format(_("unknown village code “{}”"), pl.col("village")),
+        )
+        _errors_where(
+            plan,
+            "households",
+            checked,
+            pl.col("level").is_not_null() & (pl.col("level") != "village"),
+            "village",
+            pl.format(_("“{}” is a {}, not a village"), pl.col("village"), pl.col("level")),
+        )
+        _errors_where(
+            plan,
+            "households",
+            frame,
+            ~_scope_expr("village", ranges),
+            "village",
+            _("the village is outside your areas"),
+        )
+        moved = frame.join(current.select("code", pl.col("village").alias("old")), on="code", how="inner")
+        _errors_where(
+            plan, "households", moved, ~_scope_expr("old", ranges), "code", _("the household is outside your areas")
+        )
+        _errors_where(
+            plan,
+            "households",
+            frame,
+            (pl.col("main_cause") != "") & pl.col("secondary_causes").str.contains(pl.col("main_cause"), literal=True),
+            "secondary_causes",
+            _("the main cause cannot also be a secondary cause"),
+        )
+        plan.changes["households"] = _compare(frame, current.drop("id"), ["code"], HOUSEHOLD_COLUMNS)
+        new = plan.changes["households"].new
+        first = next_id(Household)
+        ids = new.select("code", (pl.int_range(0, new.height) + first).cast(pl.String).alias("id"))
+        known = pl.concat([known, ids])
+    plan.household_ids = known
+    # every household referred to must be in the package or in the database
+    for name in ("helpers", "members", "incomes", "status_events"):
+        table = plan.frames.get(name)
+        if table is None:
+            continue
+        missing = table.join(known, left_on="household", right_on="code", how="anti")
+        _errors_where(
+            plan,
+            name,
+            missing,
+            pl.col("household") != "",
+            "household",
+            pl.format(_("household “{}” is neither in the package nor in the database"), pl.col("household")),
+        )
+        if ranges is not None and frame is None:
+            # households only in the database: they must be in scope too
+            outside = table.join(current.select("code", "village"), left_on="household", right_on="code")
+            _errors_where(
+                plan,
+                name,
+                outside,
+                ~_scope_expr("village", ranges),
+                "household",
+                _("the household is outside your areas"),
+            )
+
+
+def _plan_helpers(plan: Plan) -> None:
+    frame = plan.frames.get("helpers")
+    if frame is None:
+        return
+    current = db.fetch(
+        "SELECT h.code, x.name, x.unit, x.post, x.phone FROM registry_helper x "
+        "JOIN registry_household h ON h.id = x.household_id",
+        ["household", "name", "unit", "post", "phone"],
+        "h.code",
+        frame["household"].unique().to_list(),
+    ).unique(["household", "name"], keep="first")
+    plan.changes["helpers"] = _compare(frame, current, ["household", "name"], ["unit", "post", "phone"])
+
+
+MEMBER_COLUMNS = [c.name for c in schema.MEMBERS.columns if c.name != "id_number"]
+
+
+def _plan_members(plan: Plan) -> None:
+    frame = plan.frames.get("members")
+    households = plan.frames.get("households")
+    if frame is None and households is None:
+        return
+    names = [
+        "id_number",
+        "household",
+        "name",
+        "sex",
+        "birth_date",
+        "relation",
+        "education",
+        "health",
+        "disability",
+        "labour",
+        "migrant_work",
+        "migrant_months",
+    ]
+    select = (
+        "SELECT p.id_number, h.code, p.name, p.sex, " + db.nullable_text("p.birth_date") + ", p.relation, "
+        "p.education, p.health, p.disability, p.labour, p.migrant_work, "
+        + db.nullable_text("p.migrant_months")
+        + " FROM registry_person p JOIN registry_household h ON h.id = p.household_id"
+    )
+    if frame is not None:
+        born = pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d", strict=False).cast(pl.String)
+        sex = (
+            pl.when(pl.col("id_number").str.slice(16, 1).cast(pl.Int64, strict=False) % 2 == 1)
+            .then(pl.lit("M"))
+            .otherwise(pl.lit("F"))
+        )
+        _errors_where(
+            plan,
+            "members",
+            frame,
+            (pl.col("sex") != "") & (pl.col("sex") != sex),
+            "sex",
+            _("the sex does not match the ID number"),
+        )
+        _errors_where(
+            plan,
+            "members",
+            frame,
+            pl.col("birth_date").is_not_null() & (pl.col("birth_date") != born),
+            "birth_date",
+            _("the birth date does not match the ID number"),
+        )
+        frame = frame.with_columns(
+            pl.when(pl.col("sex") == "").then(sex).otherwise(pl.col("sex")).alias("sex"),
+            pl.col("birth_date").fill_null(born),
+            pl.when(pl.col("health") == "").then(pl.lit("HEALTHY")).otherwise(pl.col("health")).alias("health"),
+            pl.col("migrant_months").fill_null("0"),
+        )
+        plan.frames["members"] = frame
+        current = db.fetch(select, names, "p.id_number", frame["id_number"].to_list())
+        elsewhere = frame.join(current.select("id_number", pl.col("household").alias("db_household")), on="id_number")
+        _errors_where(
+            plan,
+            "members",
+            elsewhere,
+            pl.col("household") != pl.col("db_household"),
+            "id_number",
+            pl.format(
+                _("this ID number is already registered in household {} in the database"), pl.col("db_household")
+            ),
+        )
+        plan.changes["members"] = _compare(frame, current, ["id_number"], MEMBER_COLUMNS)
+    # exactly one head in every household the package touches
+    touched = set()
+    if households is not None:
+        touched |= set(households["code"].to_list())
+    if frame is not None:
+        touched |= set(frame["household"].to_list())
+    stored = db.fetch(
+        "SELECT h.code, p.id_number, p.relation FROM registry_person p "
+        "JOIN registry_household h ON h.id = p.household_id",
+        ["household", "id_number", "relation"],
+        "h.code",
+        sorted(touched),
+    )
+    given = frame.select("household", "id_number", "relation") if frame is not None else stored.clear()
+    together = pl.concat([stored.join(given, on="id_number", how="anti"), given])
+    heads = together.group_by("household").agg((pl.col("relation") == "HEAD").sum().alias("heads"))
+    all_touched = pl.DataFrame({"household": sorted(touched)}, schema={"household": pl.String})
+    counted = all_touched.join(heads, on="household", how="left").with_columns(pl.col("heads").fill_null(0))
+    for household, heads_n in counted.filter(pl.col("heads") != 1).iter_rows():
+        where = "members" if frame is not None and household in set(frame["household"].to_list()) else "households"
+        source = plan.frames[where]
+        column = "household" if where == "members" else "code"
+        line = source.filter(pl.col(column) == household)["_line"].min()
+        reason = (
+            _("household %(code)s has no head (relation HEAD)")
+            if heads_n == 0
+            else _("household %(code)s has %(n)s heads; a household has exactly one")
+        ) % {"code": household, "n": heads_n}
+        plan.errors.append(RowError(plan.file(where), int(line or 0), "relation", reason))
+
+
+INCOME_COLUMNS = [c.name for c in schema.INCOMES.columns if c.name not in ("household", "year")]
+
+
+def _plan_incomes(plan: Plan) -> None:
+    frame = plan.frames.get("incomes")
+    if frame is None:
+        return
+    frame = frame.with_columns([pl.col(c).fill_null("0.00") for c in IncomeRecord.AMOUNT_FIELDS])
+    plan.frames["incomes"] = frame
+    amounts = ", ".join(db.money(f"i.{f}") for f in IncomeRecord.AMOUNT_FIELDS)
+    current = db.fetch(
+        "SELECT h.code, CAST(i.year AS TEXT), CAST(i.household_size AS TEXT), "
+        + amounts
+        + " FROM registry_incomerecord i JOIN registry_household h ON h.id = i.household_id",
+        ["household", "year", "household_size", *IncomeRecord.AMOUNT_FIELDS],
+        "h.code",
+        frame["household"].unique().to_list(),
+    )
+    plan.changes["incomes"] = _compare(frame, current, ["household", "year"], INCOME_COLUMNS)
+
+
+def _plan_status_events(plan: Plan) -> None:
+    events = plan.frames.get("status_events")
+    households = plan.frames.get("households")
+    if events is None and households is None:
+        return
+    codes = sorted(
+        set(events["household"].to_list() if events is not None else [])
+        | set(households["code"].to_list() if households is not None else [])
+    )
+    stored = db.fetch(
+        "SELECT h.code, e.procedure, e.action, " + db.nullable_text("e.date") + ", e.note, CAST(e.id AS TEXT) "
+        "FROM registry_statusevent e JOIN registry_household h ON h.id = e.household_id",
+        ["household", "procedure", "action", "date", "note", "id"],
+        "h.code",
+        codes,
+    )
+    stored = (
+        stored.with_columns(pl.col("id").cast(pl.Int64))
+        .sort("household", "date", "id")
+        .with_columns((pl.int_range(pl.len()).over("household") + 1).cast(pl.String).alias("seq"))
+    )
+    if events is None:
+        events = pl.DataFrame(schema=dict.fromkeys(schema.STATUS_EVENTS.column_names, pl.String)).with_columns(
+            pl.lit(0, dtype=pl.UInt32).alias("_line")
+        )
+    events = events.with_columns(pl.col("seq").cast(pl.Int64))
+    # the database's steps must be the first steps of the package's, unchanged
+    with_db = events.with_columns(pl.col("seq").cast(pl.String)).join(
+        stored.drop("id"), on=["household", "seq"], how="inner", suffix="__db"
+    )
+    differ = pl.any_horizontal(
+        [pl.col(c).fill_null("") != pl.col(f"{c}__db").fill_null("") for c in ("procedure", "action", "date", "note")]
+    )
+    _errors_where(
+        plan, "status_events", with_db, differ, "seq", _("this step differs from the step stored in the database")
+    )
+    in_package = set(events["household"].to_list())
+    stored_counts = stored.group_by("household").len()
+    given_counts = events.group_by("household").len()
+    short = stored_counts.join(given_counts, on="household", suffix="_pkg").filter(pl.col("len") > pl.col("len_pkg"))
+    for household, n_db, n_pkg in short.iter_rows():
+        plan.errors.append(
+            RowError(
+                plan.file("status_events"),
+                0,
+                "household",
+                _("household %(code)s has %(db)s steps in the database but only %(pkg)s in the package")
+                % {"code": household, "db": n_db, "pkg": n_pkg},
+            )
+        )
+    # replay every household's steps through the workflow
+    outcome: dict[str, tuple[str, str, str, str, str | None]] = {}
+    derived: list[tuple[int, str, str, str, str]] = []
+    file = plan.file("status_events")
+    notice_days = dt.timedelta(days=settings.FUPIN_NOTICE_DAYS)
+    ordered = events.sort("household", "seq")
+    cols = [ordered[c].to_list() for c in ("household", "seq", "procedure", "action", "date", "_line")]
+    current_hh = None
+    status = procedure = stage = returned = ""
+    last_date: str | None = None
+    last_action = ""
+    expected_seq = 1
+    for household, seq, proc, action, date, line in zip(*cols, strict=True):
+        if household != current_hh:
+            if current_hh is not None:
+                outcome[current_hh] = (status, returned, procedure, stage, last_date)
+            current_hh, status, procedure, stage, returned = household, Status.NON_POOR, "", "", "0"
+            last_date, last_action, expected_seq = None, "", 1
+        if seq != expected_seq:
+            plan.errors.append(RowError(file, line, "seq", _("steps must be numbered 1, 2, 3… without gaps")))
+        expected_seq = (seq or 0) + 1
+        step = STEPS.get(action or "")
+        if step is None or date is None:
+            continue
+        if last_date and date < last_date:
+            plan.errors.append(RowError(file, line, "date", _("a step cannot be dated before the previous step")))
+        stage_before, status_before = stage, status
+        if action == Action.APPLY:
+            if procedure:
+                plan.errors.append(RowError(file, line, "action", _("a procedure is already under way")))
+                continue
+            if STARTS_FROM.get(proc or "") != status:
+                plan.errors.append(
+                    RowError(
+                        file,
+                        line,
+                        "procedure",
+                        _("a household that is “%(status)s” cannot apply for %(procedure)s")
+                        % {"status": status, "procedure": proc},
+                    )
+                )
+                continue
+            procedure, stage = proc, Stage.APPLIED
+        else:
+            if not procedure or proc != procedure or stage not in step.moves:
+                plan.errors.append(
+                    RowError(
+                        file,
+                        line,
+                        "action",
+                        _("“%(action)s” is not possible at this point (procedure “%(procedure)s”, stage “%(stage)s”)")
+                        % {"action": action, "procedure": procedure or "-", "stage": stage or "-"},
+                    )
+                )
+                continue
+            if (
+                step.after_notice
+                and last_action in (Action.FIRST_NOTICE, Action.SECOND_NOTICE)
+                and last_date
+                and (dt.date.fromisoformat(date) - dt.date.fromisoformat(last_date) < notice_days)
+            ):
+                plan.errors.append(
+                    RowError(
+                        file,
+                        line,
+                        "date",
+                        _("the public notice must stand %(days)s days before this step")
+                        % {"days": settings.FUPIN_NOTICE_DAYS},
+                    )
+                )
+            stage = step.moves[stage]
+            if step.completes:
+                status = OUTCOME[procedure]
+                returned = "1" if procedure == "return" else returned
+            if not stage:
+                procedure = ""
+        derived.append((line, stage_before, stage, status_before, status))
+        last_date, last_action = date, action
+    if current_hh is not None:
+        outcome[current_hh] = (status, returned, procedure, stage, last_date)
+    # every household's own status must be where its steps end
+    if households is not None:
+        file_h = plan.file("households")
+        has_events = in_package | set(stored["household"].to_list())
+        for code, st, ret, proc, stg, sdate, line in households.select(
+            "code", "status", "returned", "procedure", "stage", "stage_date", "_line"
+        ).iter_rows():
+            if code in in_package:
+                end = outcome.get(code)
+            elif code in has_events:
+                continue  # its steps are all in the database; _compare shows any change of status
+            else:
+                end = (Status.NON_POOR, "0", "", "", None)
+            if end is not None and (st, ret, proc, stg, sdate) != end:
+                plan.errors.append(
+                    RowError(
+                        file_h,
+                        line,
+                        "status",
+                        _(
+                            "status, procedure and stage (%(given)s) do not agree with the household's status events, "
+                            "which end in %(end)s"
+                        )
+                        % {
+                            "given": f"{st}/{proc or '-'}/{stg or '-'}/{sdate or '-'}",
+                            "end": f"{end[0]}/{end[2] or '-'}/{end[3] or '-'}/{end[4] or '-'}",
+                        },
+                    )
+                )
+    derived_frame = pl.DataFrame(
+        derived,
+        schema={
+            "_line": pl.UInt32,
+            "stage_before": pl.String,
+            "stage_after": pl.String,
+            "status_before": pl.String,
+            "status_after": pl.String,
+        },
+        orient="row",
+    )
+    new = events.with_columns(pl.col("seq").cast(pl.String)).join(
+        stored.select("household", "seq"), on=["household", "seq"], how="anti"
+    )
+    plan.events = new.join(derived_frame, on="_line", how="inner")
+    plan.changes["status_events"] = Changes(plan.events, plan.events.clear(), events.height - new.height)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _write(model: type, frame: pl.DataFrame, fields: list[str], columns: list[str | pl.Expr]) -> int:
+    """Insert rows: CSV into COPY on PostgreSQL, executemany on SQLite."""
+    if frame.height == 0:
+        return 0
+    out = frame.select(columns)
+    if connection.vendor == "postgresql":
+        chunks = (part.write_csv(include_header=False).encode() for part in out.iter_slices(200_000))
+        copy_csv(model, fields, chunks)
+    else:
+        bulk_insert(model, fields, out.iter_rows())
+    return out.height
+
+
+def _id_of(plan: Plan, column: str = "household") -> pl.Expr:
+    return pl.col(f"{column}__id")
+
+
+def apply_import(plan: Plan, *, user: Any = None, progress: Progress | None = None) -> dict[str, Any]:
+    if plan.errors:
+        raise PackageInvalid(plan.errors)
+    progress = progress or (lambda _label, _n: None)
+    counts = plan.counts()
+    if not plan.has_changes:
+        return {"counts": counts, "changed": False}
+    started = time.perf_counter()
+    ids = (
+        plan.household_ids
+        if plan.household_ids is not None
+        else pl.DataFrame(schema={"code": pl.String, "id": pl.String})
+    )
+
+    def with_ids(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.join(ids.rename({"code": "household", "id": "household__id"}), on="household", how="left")
+
+    with audit_channel(Channel.IMPORT), transaction.atomic():
+        for name in ("areas", "poverty_lines"):
+            _update_reference(name, plan.changes.get(name))
+        hh = plan.changes.get("households")
+        if hh is not None:
+            new = hh.new.join(ids, on="code").join(
+                db.fetch(
+                    "SELECT code, CAST(id AS TEXT) FROM geo_adminarea WHERE level = 'village'", ["village", "vid"]
+                ),
+                on="village",
+            )
+            _write(
+                Household,
+                new,
+                [
+                    "id",
+                    "code",
+                    "village",
+                    "address",
+                    "phone",
+                    "type_ordinary",
+                    "type_dibao",
+                    "type_wubao",
+                    "main_cause",
+                    "status",
+                    "returned",
+                    "procedure",
+                    "stage",
+                    "stage_date",
+                ],
+                [
+                    "id",
+                    "code",
+                    "vid",
+                    "address",
+                    "phone",
+                    "type_ordinary",
+                    "type_dibao",
+                    "type_wubao",
+                    "main_cause",
+                    "status",
+                    "returned",
+                    "procedure",
+                    "stage",
+                    "stage_date",
+                ],
+            )
+            reset_sequences(Household)
+            _update_households(hh.changed)
+            touched = pl.concat(
+                [
+                    new.select("code", "secondary_causes", "id"),
+                    hh.changed.join(ids, on="code").select("code", "secondary_causes", "id"),
+                ]
+            )
+            SecondaryCause.objects.filter(
+                household_id__in=hh.changed.join(ids, on="code")["id"].cast(pl.Int64).to_list()
+            ).delete()
+            causes = (
+                touched.select(
+                    pl.col("id").alias("household_id"), pl.col("secondary_causes").str.split(";").alias("cause")
+                )
+                .explode("cause")
+                .filter(pl.col("cause") != "")
+            )
+            _write(SecondaryCause, causes, ["household", "cause"], ["household_id", "cause"])
+            progress("households", new.height + hh.changed.height)
+        helpers = plan.changes.get("helpers")
+        if helpers is not None:
+            _write(
+                Helper,
+                with_ids(helpers.new),
+                ["household", "name", "unit", "post", "phone"],
+                ["household__id", "name", "unit", "post", "phone"],
+            )
+            for household_id, name, unit, post, phone in (
+                with_ids(helpers.changed).select("household__id", "name", "unit", "post", "phone").iter_rows()
+            ):
+                Helper.objects.filter(household_id=int(household_id), name=name).update(
+                    unit=unit, post=post, phone=phone
+                )
+            progress("helpers", helpers.new.height + helpers.changed.height)
+        members = plan.changes.get("members")
+        if members is not None:
+            fields = [
+                "household",
+                "name",
+                "id_number",
+                "sex",
+                "birth_date",
+                "relation",
+                "education",
+                "health",
+                "disability",
+                "labour",
+                "migrant_work",
+                "migrant_months",
+            ]
+            cols: list[str | pl.Expr] = ["household__id", *fields[1:]]
+            _write(Person, with_ids(members.new), fields, cols)
+            _update_rows(Person, with_ids(members.changed), "id_number", fields, cols)
+            progress("members", members.new.height + members.changed.height)
+        incomes = plan.changes.get("incomes")
+        if incomes is not None:
+            fields = ["household", "year", "household_size", *IncomeRecord.AMOUNT_FIELDS]
+            _write(IncomeRecord, with_ids(incomes.new), fields, ["household__id", *fields[1:]])
+            for row in with_ids(incomes.changed).select("household__id", *fields[1:]).iter_rows(named=True):
+                IncomeRecord.objects.filter(
+                    household_id=int(row.pop("household__id")), year=int(row.pop("year"))
+                ).update(**{k: Decimal(v) if k in IncomeRecord.AMOUNT_FIELDS else int(v) for k, v in row.items()})
+            progress("incomes", incomes.new.height + incomes.changed.height)
+        if plan.events is not None and plan.events.height:
+            fields = [
+                "household",
+                "procedure",
+                "action",
+                "date",
+                "stage_before",
+                "stage_after",
+                "status_before",
+                "status_after",
+                "note",
+            ]
+            _write(StatusEvent, with_ids(plan.events), fields, ["household__id", *fields[1:]])
+            progress("status_events", plan.events.height)
+        summary = {
+            "counts": counts,
+            "sha256": plan.package.sha256,
+            "bytes": plan.package.size,
+            "files": sorted(plan.package.files.values()),
+        }
+        audit_log(
+            actor=user,
+            action="exchange.import",
+            object_type="exchange.package",
+            object_id=plan.package.sha256[:16],
+            after=summary,
+        )
+    analyze(Household, Person, IncomeRecord, StatusEvent, SecondaryCause, Helper)
+    return {"counts": counts, "changed": True, "seconds": time.perf_counter() - started}
+
+
+def _update_reference(name: str, changes: Changes | None) -> None:
+    if changes is None:
+        return
+    if name == "areas":
+        for code, key_county, key_village, area_km2, population in changes.changed.select(
+            "code", "key_county", "key_village", "area_km2", "population"
+        ).iter_rows():
+            AdminArea.objects.filter(code=code).update(
+                key_county=key_county or "",
+                key_village=key_village == "1",
+                area_km2=Decimal(area_km2) if area_km2 else None,
+                population=int(population) if population else None,
+            )
+    else:
+        areas = dict(AdminArea.objects.filter(level__in=["province", "city"]).values_list("code", "id"))
+        for frame in (changes.new, changes.changed):
+            for year, area, amount, basis, source in frame.select(
+                "year", "area", "amount", "basis", "source"
+            ).iter_rows():
+                scope = "national" if not area else ("provincial" if area.endswith("00000000") else "municipal")
+                PovertyLine.objects.update_or_create(
+                    year=int(year),
+                    area_id=areas.get(area) if area else None,
+                    defaults={"amount": Decimal(amount), "basis": basis or "", "source": source or "", "scope": scope},
+                )
+
+
+def _update_households(changed: pl.DataFrame) -> None:
+    if changed.height == 0:
+        return
+    villages = dict(AdminArea.objects.filter(level="village").values_list("code", "id"))
+    for row in changed.iter_rows(named=True):
+        Household.objects.filter(code=row["code"]).update(
+            village_id=villages[row["village"]],
+            address=row["address"] or "",
+            phone=row["phone"] or "",
+            type_ordinary=row["type_ordinary"] == "1",
+            type_dibao=row["type_dibao"] == "1",
+            type_wubao=row["type_wubao"] == "1",
+            main_cause=row["main_cause"] or "",
+            status=row["status"],
+            returned=row["returned"] == "1",
+            procedure=row["procedure"] or "",
+            stage=row["stage"] or "",
+            stage_date=row["stage_date"],
+        )
+
+
+def _update_rows(model: type, frame: pl.DataFrame, key: str, fields: list[str], cols: list[str | pl.Expr]) -> None:
+    if frame.height == 0:
+        return
+    for values in frame.select(cols).iter_rows():
+        row = dict(zip(fields, values, strict=True))
+        household = row.pop("household")
+        model.objects.filter(**{key: row[key]}).update(household_id=int(household), **row)
+
+
+# --- the whole thing ------------------------------------------------------------------------------
+
+
+def import_package(
+    path: Path | str, *, user: Any = None, dry_run: bool = False, progress: Progress | None = None
+) -> tuple[Plan, dict[str, Any] | None]:
+    """Validate the package; unless ``dry_run`` or invalid, import it. Returns the plan
+    (with ``errors``) and the result of the import (None if nothing was written)."""
+    plan = plan_import(read_package(Path(path)), user=user)
+    if plan.errors or dry_run:
+        return plan, None
+    return plan, apply_import(plan, user=user, progress=progress)
