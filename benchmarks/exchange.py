@@ -1,0 +1,129 @@
+"""Import benchmark, in one process against one database (SQLite or $DATABASE_URL).
+
+The demo at ``--scale`` is exported in the exchange format; then the same rows are
+loaded two ways into the empty registry tables:
+
+- Fupin: ``fupin import`` (read, validate everything, resolve natural keys, compare with
+  the database, write through the bulk path into the real tables with their indexes and
+  foreign keys, one transaction, one audit event);
+- raw: the database's own bulk path for the same rows with nothing else: ``COPY ... FROM
+  STDIN (FORMAT csv)`` on PostgreSQL, one-transaction ``executemany`` on SQLite, of rows
+  already resolved to ids and rendered before the clock starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from fupin.demo.load import generate_demo, registry_tables
+from fupin.exchange.exporter import export_package
+from fupin.exchange.importer import import_package
+from fupin.geo.models import AdminArea
+from fupin.geo.services import areas_load, read_area_file
+from fupin.registry.models import Helper, Household, IncomeRecord, Person, SecondaryCause, StatusEvent
+
+REGISTRY = [StatusEvent, IncomeRecord, Person, Helper, SecondaryCause, Household]
+FILES = ["households", "helpers", "members", "incomes", "status_events"]
+
+
+def empty_registry() -> None:
+    with transaction.atomic():
+        for model in REGISTRY:
+            model.objects.all()._raw_delete(model.objects.db)
+
+
+def _csv_value(value: object) -> str:
+    """COPY's CSV: unquoted empty is NULL, quoted text is text."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return str(value)
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def raw_load(scale: float) -> tuple[float, int]:
+    """The floor: the same registry rows, already resolved to database ids and rendered
+    for the driver before the clock starts, written by the driver alone into the same
+    tables (psycopg ``COPY`` of CSV text; sqlite3 ``executemany`` in one transaction)."""
+    _, demo = generate_demo(scale=scale, seed=1)
+    prepared = []
+    for model, fields, rows in registry_tables(demo):
+        columns = ", ".join(model._meta.get_field(f).column for f in fields)
+        if connection.vendor == "postgresql":
+            text = "".join(",".join(_csv_value(v) for v in row) + "\n" for row in rows)
+            prepared.append((model, columns, len(fields), text.encode()))
+        else:
+            prepared.append(
+                (
+                    model,
+                    columns,
+                    len(fields),
+                    [tuple(str(v) if hasattr(v, "isoformat") else v for v in r) for r in rows],
+                )
+            )
+    count = 0
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor
+        for model, columns, width, data in prepared:
+            table = model._meta.db_table
+            if connection.vendor == "postgresql":
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                    copy.write(data)
+                count += data.count(b"\n")
+            else:
+                raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * width)})", data)
+                count += len(data)
+    return time.perf_counter() - started, count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=0.1)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    areas_load(rows=read_area_file())
+    if not Household.objects.exists():
+        call_command("demo", scale=args.scale, seed=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    folder = Path(tempfile.mkdtemp(prefix="fupin-export-"))
+    t = time.perf_counter()
+    export_package(folder, entities=FILES)
+    exported = time.perf_counter() - t
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    print(f"database: {connection.vendor}; demo scale {args.scale}; export {exported:.1f} s, {size / 1e6:.0f} MB")
+
+    empty_registry()
+    raw_seconds, rows = raw_load(args.scale)
+    empty_registry()
+    assert AdminArea.objects.exists()
+    t = time.perf_counter()
+    plan, result = import_package(folder)
+    fupin_seconds = time.perf_counter() - t
+    assert not plan.errors and result and result["changed"], plan.errors[:5]
+    t = time.perf_counter()
+    plan, again = import_package(folder)
+    reimport = time.perf_counter() - t
+    assert again is not None and not again["changed"]
+    print(f"raw bulk load: {rows:,} rows in {raw_seconds:.1f} s ({rows / raw_seconds:,.0f} rows/s)")
+    print(
+        f"fupin import (validated): {fupin_seconds:.1f} s ({rows / fupin_seconds:,.0f} rows/s); "
+        f"ratio fupin/raw = {fupin_seconds / raw_seconds:.2f}"
+    )
+    print(f"fupin import of the same package again (finds nothing to change): {reimport:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
