@@ -321,3 +321,14 @@ def test_dry_run_writes_nothing(tmp_path, unchanged, yanshou_village):
     out = io.StringIO()
     call_command("import", str(valid_package(tmp_path, yanshou_village)), "--dry-run", stdout=out)
     assert "households: 1 new" in out.getvalue() and "dry run" in out.getvalue()
+
+
+def test_rows_for_another_countys_stored_household_are_refused(tmp_path, county_user, make_household,
+                                                               yanshou_village, bayan_village):
+    theirs = make_household(bayan_village, per_capita=None)
+    valid_package(tmp_path, yanshou_village)
+    write(tmp_path, "incomes.csv", f"household,year,household_size,wage\n{theirs.code},2009,3,100\n")
+    before = snapshot()
+    errors = errors_of(tmp_path, user=county_user)
+    assert any(e.startswith("incomes.csv:2:household: the household is outside your areas") for e in errors), errors
+    assert snapshot() == before

@@ -365,9 +365,12 @@ def _plan_households(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
             "household",
             pl.format(_("household “{}” is neither in the package nor in the database"), pl.col("household")),
         )
-        if ranges is not None and frame is None:
-            # households only in the database: they must be in scope too
-            outside = table.join(current.select("code", "village"), left_on="household", right_on="code")
+        if ranges is not None:
+            # rows for households that are only in the database: those must be in scope too
+            stored_only = current.select("code", "village")
+            if frame is not None:
+                stored_only = stored_only.join(frame.select("code"), on="code", how="anti")
+            outside = table.join(stored_only, left_on="household", right_on="code")
             _errors_where(
                 plan,
                 name,
