@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from fupin.core.bulk import (
+    analyze,
     bulk_insert,
     reset_sequences,
 )
@@ -95,6 +96,7 @@ def fupin_load(scale: float, seed: int) -> tuple[float, int]:
         for model, fields, iterator in tables:
             rows += bulk_insert(model, fields, iterator)
         reset_sequences(*MODELS)
+    analyze(*MODELS)
     return time.perf_counter() - t, rows
 
 
