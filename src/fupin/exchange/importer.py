@@ -254,23 +254,12 @@ def _plan_poverty_lines(plan: Plan, ranges: list[tuple[str, str]] | None) -> Non
 HOUSEHOLD_COLUMNS = [c.name for c in schema.HOUSEHOLDS.columns if c.name != "code"]
 
 
+# the households file's columns that are stored on the household itself
+HOUSEHOLD_FIELDS = [c for c in schema.HOUSEHOLDS.column_names if c != "secondary_causes"]
+
+
 def _current_households(codes: list[str]) -> pl.DataFrame:
-    names = [
-        "code",
-        "id",
-        "village",
-        "address",
-        "phone",
-        "type_ordinary",
-        "type_dibao",
-        "type_wubao",
-        "main_cause",
-        "status",
-        "returned",
-        "procedure",
-        "stage",
-        "stage_date",
-    ]
+    names = ["code", "id", *HOUSEHOLD_FIELDS[1:]]
     frame = db.fetch(
         "SELECT h.code, CAST(h.id AS TEXT), a.code, h.address, h.phone, "
         + db.flag("h.type_ordinary")
@@ -743,42 +732,8 @@ def apply_import(plan: Plan, *, user: Any = None, progress: Progress | None = No
                 ),
                 on="village",
             )
-            _write(
-                Household,
-                new,
-                [
-                    "id",
-                    "code",
-                    "village",
-                    "address",
-                    "phone",
-                    "type_ordinary",
-                    "type_dibao",
-                    "type_wubao",
-                    "main_cause",
-                    "status",
-                    "returned",
-                    "procedure",
-                    "stage",
-                    "stage_date",
-                ],
-                [
-                    "id",
-                    "code",
-                    "vid",
-                    "address",
-                    "phone",
-                    "type_ordinary",
-                    "type_dibao",
-                    "type_wubao",
-                    "main_cause",
-                    "status",
-                    "returned",
-                    "procedure",
-                    "stage",
-                    "stage_date",
-                ],
-            )
+            stored = ["id", *HOUSEHOLD_FIELDS]
+            _write(Household, new, stored, [pl.col("vid").alias("village") if f == "village" else f for f in stored])
             reset_sequences(Household)
             _update_households(hh.changed)
             touched = pl.concat(
