@@ -30,5 +30,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("exchange/", include("fupin.exchange.urls")),
     path("", include("fupin.web.urls")),
 ]

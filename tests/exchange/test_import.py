@@ -25,8 +25,9 @@ MEMBER_HEADER = "id_number,household,name,relation,education,labour"
 
 
 def snapshot():
-    return tuple(m.objects.count() for m in (Household, Person, IncomeRecord, StatusEvent, SecondaryCause, Helper,
-                                             AuditEvent))
+    return tuple(
+        m.objects.count() for m in (Household, Person, IncomeRecord, StatusEvent, SecondaryCause, Helper, AuditEvent)
+    )
 
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -41,8 +42,9 @@ def valid_package(tmp_path: Path, village: str, n: int = 1) -> Path:
     for i in range(n):
         code = f"{village}{9000 + i:04d}"
         households.append(f"{code},{village},non_poor,")
-        members.append(f"{make(village[:6], dt.date(1980, 1, 1) + dt.timedelta(days=i), 1)},{code},户主{i},HEAD,"
-                       f"PRIMARY,ORDINARY")
+        members.append(
+            f"{make(village[:6], dt.date(1980, 1, 1) + dt.timedelta(days=i), 1)},{code},户主{i},HEAD,PRIMARY,ORDINARY"
+        )
     write(tmp_path, "households.csv", "\n".join(households) + "\n")
     return write(tmp_path, "members.csv", "\n".join(members) + "\n")
 
@@ -92,7 +94,7 @@ def test_utf8_bom_and_gb18030_are_read(tmp_path, yanshou_village):
     (tmp_path / "members.csv").write_bytes(members.encode("gb18030"))
     households = (tmp_path / "households.csv").read_text()
     (tmp_path / "households.csv").write_bytes(codecs.BOM_UTF8 + households.encode())
-    plan, result = import_package(tmp_path)
+    plan, _result = import_package(tmp_path)
     assert plan.errors == []
     assert Person.objects.filter(name="户主0").exists()
 
@@ -103,7 +105,11 @@ def test_missing_column(tmp_path, unchanged, yanshou_village):
 
 
 def test_unknown_column(tmp_path, unchanged, yanshou_village):
-    write(tmp_path, "households.csv", f"{HOUSEHOLD_HEADER},colour\n{yanshou_village}9001,{yanshou_village},non_poor,,red\n")
+    write(
+        tmp_path,
+        "households.csv",
+        f"{HOUSEHOLD_HEADER},colour\n{yanshou_village}9001,{yanshou_village},non_poor,,red\n",
+    )
     assert any(e.startswith("households.csv:1:colour: unknown column") for e in errors_of(tmp_path))
 
 
@@ -172,13 +178,17 @@ def test_duplicate_against_the_database(tmp_path, make_household, yanshou_villag
 
 def test_reference_to_a_missing_village(tmp_path, unchanged):
     write(tmp_path, "households.csv", f"{HOUSEHOLD_HEADER}\n2301299999990001,230129999999,non_poor,\n")
-    assert any(e.startswith("households.csv:2:village: unknown village code “230129999999”")
-               for e in errors_of(tmp_path))
+    assert any(
+        e.startswith("households.csv:2:village: unknown village code “230129999999”") for e in errors_of(tmp_path)
+    )
 
 
 def test_a_member_whose_household_is_missing(tmp_path, unchanged, yanshou_village):
-    write(tmp_path, "members.csv", f"{MEMBER_HEADER}\n{make('230129', dt.date(1970, 1, 1), 3)},NOPE,张三,HEAD,"
-                                   f"PRIMARY,ORDINARY\n")
+    write(
+        tmp_path,
+        "members.csv",
+        f"{MEMBER_HEADER}\n{make('230129', dt.date(1970, 1, 1), 3)},NOPE,张三,HEAD,PRIMARY,ORDINARY\n",
+    )
     assert any(e.startswith("members.csv:2:household: household “NOPE” is neither") for e in errors_of(tmp_path))
 
 
@@ -190,7 +200,7 @@ def test_an_xlsx_cell_holding_a_formula(tmp_path, unchanged, yanshou_village):
     sheet.title = "households"
     sheet.append(["code", "village", "status"])
     sheet.append([f"{yanshou_village}9001", yanshou_village, "non_poor"])
-    sheet["A3"] = "=A2&\"1\""
+    sheet["A3"] = '=A2&"1"'
     sheet["B3"] = yanshou_village
     sheet["C3"] = "non_poor"
     book.save(tmp_path / "package.xlsx")
@@ -234,8 +244,11 @@ def test_a_status_that_its_history_does_not_explain(tmp_path, unchanged, yanshou
 def test_illegal_step_in_the_history(tmp_path, unchanged, yanshou_village):
     valid_package(tmp_path, yanshou_village)
     code = f"{yanshou_village}9000"
-    write(tmp_path, "status_events.csv", "household,seq,procedure,action,date\n"
-                                          f"{code},1,identification,approve,2009-01-01\n")
+    write(
+        tmp_path,
+        "status_events.csv",
+        f"household,seq,procedure,action,date\n{code},1,identification,approve,2009-01-01\n",
+    )
     assert any(e.startswith("status_events.csv:2:action:") for e in errors_of(tmp_path))
 
 
@@ -255,23 +268,28 @@ def test_100000_rows_with_one_bad_row(tmp_path, yanshou_village):
     villages = [real[i % len(real)] for i in range(n)]
     codes = [f"{villages[i]}{i:04d}" for i in range(n)]
     pl.DataFrame({"code": codes, "village": villages, "status": ["non_poor"] * n}).write_csv(
-        tmp_path / "households.csv")
+        tmp_path / "households.csv"
+    )
     born = [dt.date(1950, 1, 1) + dt.timedelta(days=i % 20000) for i in range(3 * n)]
     ids = [make("230129", born[i], 1 + 2 * (i // 20000) + (i % 2)) for i in range(3 * n)]
     assert len(set(ids)) == 3 * n
-    members = pl.DataFrame({
-        "id_number": ids,
-        "household": [codes[i // 3] for i in range(3 * n)],
-        "name": ["成员"] * (3 * n),
-        "relation": ["HEAD" if i % 3 == 0 else "CHILD" for i in range(3 * n)],
-        "education": ["PRIMARY"] * (3 * n),
-        "labour": ["ORDINARY"] * (3 * n),
-    })
+    members = pl.DataFrame(
+        {
+            "id_number": ids,
+            "household": [codes[i // 3] for i in range(3 * n)],
+            "name": ["成员"] * (3 * n),
+            "relation": ["HEAD" if i % 3 == 0 else "CHILD" for i in range(3 * n)],
+            "education": ["PRIMARY"] * (3 * n),
+            "labour": ["ORDINARY"] * (3 * n),
+        }
+    )
     bad_row = 54_321
     good = members["id_number"][bad_row]
     members.with_columns(
-        pl.when(pl.int_range(pl.len()) == bad_row).then(pl.lit(good[:17] + ("0" if good[17] != "0" else "1")))
-        .otherwise(pl.col("id_number")).alias("id_number")
+        pl.when(pl.int_range(pl.len()) == bad_row)
+        .then(pl.lit(good[:17] + ("0" if good[17] != "0" else "1")))
+        .otherwise(pl.col("id_number"))
+        .alias("id_number")
     ).write_csv(tmp_path / "members.csv")
     before = snapshot()
     errors = errors_of(tmp_path)
@@ -287,8 +305,7 @@ def test_100000_rows_with_one_bad_row(tmp_path, yanshou_village):
     assert result["changed"] is False and snapshot() == again
 
 
-def test_export_escapes_formulas_and_import_restores_them(tmp_path, province_user, make_household,
-                                                          yanshou_village):
+def test_export_escapes_formulas_and_import_restores_them(tmp_path, province_user, make_household, yanshou_village):
     from fupin.registry import services
 
     household = make_household(yanshou_village)
@@ -323,8 +340,9 @@ def test_dry_run_writes_nothing(tmp_path, unchanged, yanshou_village):
     assert "households: 1 new" in out.getvalue() and "dry run" in out.getvalue()
 
 
-def test_rows_for_another_countys_stored_household_are_refused(tmp_path, county_user, make_household,
-                                                               yanshou_village, bayan_village):
+def test_rows_for_another_countys_stored_household_are_refused(
+    tmp_path, county_user, make_household, yanshou_village, bayan_village
+):
     theirs = make_household(bayan_village, per_capita=None)
     valid_package(tmp_path, yanshou_village)
     write(tmp_path, "incomes.csv", f"household,year,household_size,wage\n{theirs.code},2009,3,100\n")

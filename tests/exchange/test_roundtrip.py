@@ -45,8 +45,9 @@ def test_export_then_import_of_the_demo_reproduces_every_record(db, tmp_path):
     assert not plan.has_changes, plan.counts()
 
 
-def test_export_as_a_user_keeps_to_their_scope_and_masks(db, tmp_path, make_user, make_household, yanshou_village,
-                                                         bayan_village):
+def test_export_as_a_user_keeps_to_their_scope_and_masks(
+    db, tmp_path, make_user, make_household, yanshou_village, bayan_village
+):
     ours = make_household(yanshou_village, size=2)
     make_household(bayan_village)
     viewer = make_user("county", ("230129000000",), identifiers=False)
@@ -56,3 +57,18 @@ def test_export_as_a_user_keeps_to_their_scope_and_masks(db, tmp_path, make_user
     assert ours.code in households and bayan_village not in households
     for person in ours.members.all():
         assert person.id_number not in members and person.id_number[:4] + "*" * 10 in members
+
+
+def test_a_county_users_own_export_comes_back_unchanged(db, tmp_path, county_user, make_household, yanshou_village):
+    make_household(yanshou_village, size=2)
+    export_package(tmp_path / "mine.zip", user=county_user)
+    plan, result = import_package(tmp_path / "mine.zip", user=county_user)
+    assert plan.errors == []
+    assert result == {"counts": plan.counts(), "changed": False}
+
+
+def test_changing_reference_data_needs_the_role(db, tmp_path, county_user):
+    (tmp_path / "poverty_lines.csv").write_text("year,area,amount\n2009,,1500\n")
+    plan, result = import_package(tmp_path, user=county_user)
+    assert result is None
+    assert str(plan.errors[0]).startswith("poverty_lines.csv:2:")

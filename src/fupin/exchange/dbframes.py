@@ -9,6 +9,7 @@ import polars as pl
 from django.db import connection
 
 CHUNK = 20_000
+BATCH = 100_000
 
 
 def money(column: str) -> str:
@@ -36,22 +37,31 @@ def fetch(
     keys: Iterable[str] | None = None,
     *,
     where: str = "",
-    params: Sequence[object] = (),
+    params: Sequence[str] = (),
 ) -> pl.DataFrame:
     """Run ``select`` (without WHERE) for all rows, or for rows whose ``where_column`` is
     one of ``keys`` (in chunks). ``where_column`` must be the first selected column."""
-    rows: list[tuple] = []
     keys = list(keys) if keys is not None else None
     if keys is not None and len(keys) > 200_000:  # most of the table: one scan, then filter
-        return fetch(select, names).filter(pl.col(names[0]).is_in(keys))
-    with connection.cursor() as cursor:
-        if where_column is None or keys is None:
+        return fetch(select, names, where=where, params=params).filter(pl.col(names[0]).is_in(keys))
+    schema = dict.fromkeys(names, pl.String)
+    parts: list[pl.DataFrame] = []
+
+    def drain(cursor: object) -> None:
+        # batches keep memory to the frame's size, not millions of Python tuples
+        while batch := cursor.fetchmany(BATCH):  # type: ignore[attr-defined]
+            parts.append(pl.DataFrame(batch, schema=schema, orient="row"))
+
+    if where_column is None or keys is None:
+        # a server-side cursor on PostgreSQL: the client holds one batch at a time
+        with connection.chunked_cursor() as cursor:
             cursor.execute(f"{select} WHERE {where}" if where else select, list(params))
-            rows = cursor.fetchall()
-        else:
-            for i in range(0, len(keys), CHUNK):
-                part = keys[i : i + CHUNK]
-                placeholders = ", ".join(["%s"] * len(part))
-                cursor.execute(f"{select} WHERE {where_column} IN ({placeholders})", part)
-                rows.extend(cursor.fetchall())
-    return pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
+            drain(cursor)
+        return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    with connection.cursor() as cursor:
+        for i in range(0, len(keys), CHUNK):
+            part = keys[i : i + CHUNK]
+            placeholders = ", ".join(["%s"] * len(part))
+            cursor.execute(f"{select} WHERE {where_column} IN ({placeholders})", part)
+            drain(cursor)
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)

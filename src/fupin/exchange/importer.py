@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from fupin.core.audit import audit_channel, audit_log
 from fupin.core.bulk import analyze, bulk_insert, copy_csv, next_id, reset_sequences
 from fupin.core.choices import Channel, Role
-from fupin.core.policy import role_rank
+from fupin.core.policy import ROLE_RANK, role_rank
 from fupin.core.scoping import _scope_ranges
 from fupin.exchange import dbframes as db
 from fupin.exchange import schema
@@ -156,8 +156,6 @@ def plan_import(package: Package, *, user: Any = None) -> Plan:
             )
         )
     ranges = _scope_ranges(user) if user is not None else None
-    if user is not None:
-        _check_roles(plan, user)
     _plan_areas(plan, ranges)
     _plan_poverty_lines(plan, ranges)
     _plan_households(plan, ranges)
@@ -165,17 +163,30 @@ def plan_import(package: Package, *, user: Any = None) -> Plan:
     _plan_members(plan)
     _plan_incomes(plan)
     _plan_status_events(plan)
+    if user is not None:
+        _check_roles(plan, user)
     return plan
 
 
 def _check_roles(plan: Plan, user: Any) -> None:
+    """Rows that would change need the role for them; unchanged rows (an export coming
+    back) need none."""
     needs = {"areas": Role.PROVINCE, "poverty_lines": Role.CITY}
-    for name in plan.frames:
+    for name, changes in plan.changes.items():
         minimum = needs.get(name, Role.VILLAGE)
-        from fupin.core.policy import ROLE_RANK
-
-        if role_rank(user) < ROLE_RANK[minimum]:
-            plan.errors.append(RowError(plan.file(name), 0, "", _("your role may not import this file")))
+        if role_rank(user) >= ROLE_RANK[minimum]:
+            continue
+        for frame in (changes.new, changes.changed):
+            if frame.height:
+                plan.errors.append(
+                    RowError(
+                        plan.file(name),
+                        int(str(frame["_line"].min())),
+                        "",
+                        _("your role may not change these records"),
+                    )
+                )
+                break
 
 
 def _plan_areas(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
@@ -213,9 +224,9 @@ def _plan_areas(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
         "key_village",
         _("only a village can be a key village"),
     )
-    _errors_where(plan, "areas", frame, ~_scope_expr("code", ranges), "code", _("outside your areas"))
     cols = ["key_county", "key_village", "area_km2", "population"]
-    plan.changes["areas"] = _compare(frame.drop("level"), current.select("code", *cols), ["code"], cols)
+    plan.changes["areas"] = changes = _compare(frame.drop("level"), current.select("code", *cols), ["code"], cols)
+    _errors_where(plan, "areas", changes.changed, ~_scope_expr("code", ranges), "code", _("outside your areas"))
 
 
 def _plan_poverty_lines(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
@@ -232,23 +243,32 @@ def _plan_poverty_lines(plan: Plan, ranges: list[tuple[str, str]] | None) -> Non
         "area",
         pl.format(_("“{}” is not the code of a province or a city"), pl.col("area")),
     )
-    national = pl.col("area") == ""
-    _errors_where(
-        plan,
-        "poverty_lines",
-        frame,
-        national & (ranges is not None),
-        "area",
-        _("only the national administrator sets the national line"),
-    )
     current = db.fetch(
         "SELECT CAST(l.year AS TEXT), COALESCE(a.code, ''), " + db.money("l.amount") + ", l.basis, l.source "
         "FROM registry_povertyline l LEFT JOIN geo_adminarea a ON a.id = l.area_id",
         ["year", "area", "amount", "basis", "source"],
     )
-    plan.changes["poverty_lines"] = _compare(
+    plan.changes["poverty_lines"] = changes = _compare(
         frame.drop("level"), current, ["year", "area"], ["amount", "basis", "source"]
     )
+    for rows in (changes.new, changes.changed):
+        if ranges is not None:
+            _errors_where(
+                plan,
+                "poverty_lines",
+                rows,
+                pl.col("area") == "",
+                "area",
+                _("only the national administrator sets the national line"),
+            )
+            _errors_where(
+                plan,
+                "poverty_lines",
+                rows,
+                (pl.col("area") != "") & ~_scope_expr("area", ranges),
+                "area",
+                _("outside your areas"),
+            )
 
 
 HOUSEHOLD_COLUMNS = [c.name for c in schema.HOUSEHOLDS.columns if c.name != "code"]
@@ -483,7 +503,7 @@ def _plan_members(plan: Plan) -> None:
             if heads_n == 0
             else _("household %(code)s has %(n)s heads; a household has exactly one")
         ) % {"code": household, "n": heads_n}
-        plan.errors.append(RowError(plan.file(where), int(line or 0), "relation", reason))
+        plan.errors.append(RowError(plan.file(where), int(str(line or 0)), "relation", reason))
 
 
 INCOME_COLUMNS = [c.name for c in schema.INCOMES.columns if c.name not in ("household", "year")]
@@ -877,7 +897,9 @@ def _update_households(changed: pl.DataFrame) -> None:
         )
 
 
-def _update_rows(model: type, frame: pl.DataFrame, key: str, fields: list[str], cols: list[str | pl.Expr]) -> None:
+def _update_rows(
+    model: type[Person], frame: pl.DataFrame, key: str, fields: list[str], cols: list[str | pl.Expr]
+) -> None:
     if frame.height == 0:
         return
     for values in frame.select(cols).iter_rows():

@@ -77,17 +77,37 @@ def import_run_start(*, actor: Any, run: ImportRun, background: bool = True) -> 
         run.state = ImportRun.State.IMPORTING
         run.save(update_fields=["state", "updated_at"])
     if background:
-        threading.Thread(target=_run, args=(run.pk, actor.pk), daemon=True).start()
+        threading.Thread(target=_run_in_thread, args=(run.pk, actor.pk), daemon=True).start()
     else:
         _run(run.pk, actor.pk)
     run.refresh_from_db()
     return run
 
 
+def progress_file(run: ImportRun) -> Path:
+    """Rows written so far, kept beside the upload: the import's transaction hides its own
+    writes from other connections until it commits, and a file is seen by every worker."""
+    return Path(run.path).with_name("progress")
+
+
+def import_run_progress(run: ImportRun) -> int:
+    try:
+        return int(progress_file(run).read_text() or 0)
+    except (FileNotFoundError, ValueError):
+        return run.done
+
+
+def _run_in_thread(run_pk: int, user_pk: int) -> None:
+    close_old_connections()
+    try:
+        _run(run_pk, user_pk)
+    finally:
+        close_old_connections()
+
+
 def _run(run_pk: int, user_pk: int) -> None:
     from fupin.accounts.models import User
 
-    close_old_connections()
     run = ImportRun.objects.get(pk=run_pk)
     user = User.objects.get(pk=user_pk)
     try:
@@ -106,7 +126,7 @@ def _run(run_pk: int, user_pk: int) -> None:
         def progress(_name: str, n: int) -> None:
             nonlocal done
             done += n
-            ImportRun.objects.filter(pk=run.pk).update(done=done)
+            progress_file(run).write_text(str(done))
 
         apply_import(plan, user=user, progress=progress)
         ImportRun.objects.filter(pk=run.pk).update(
@@ -121,5 +141,3 @@ def _run(run_pk: int, user_pk: int) -> None:
             state=ImportRun.State.FAILED, message=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
         )
         raise
-    finally:
-        close_old_connections()
