@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from fupin.core.models import AuditEvent
 from fupin.exchange.exporter import export_frames, write_package, write_xlsx
@@ -53,6 +54,13 @@ def errors_of(path: Path, **kw) -> list[str]:
     plan, result = import_package(path, **kw)
     assert result is None
     return [str(e) for e in plan.errors]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are compared in English (the default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
