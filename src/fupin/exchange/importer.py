@@ -12,7 +12,6 @@ Importing the same package again finds nothing new or changed and writes nothing
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from fupin.exchange.columns import check_columns
 from fupin.exchange.errors import PackageInvalid, RowError
 from fupin.exchange.reader import Package, read_package
 from fupin.geo.models import AdminArea
-from fupin.registry.choices import Action, Stage, Status
+from fupin.registry.choices import Action, Status
 from fupin.registry.models import (
     Helper,
     Household,
@@ -563,7 +562,6 @@ def _plan_status_events(plan: Plan) -> None:
     _errors_where(
         plan, "status_events", with_db, differ, "seq", _("this step differs from the step stored in the database")
     )
-    in_package = set(events["household"].to_list())
     stored_counts = stored.group_by("household").len()
     given_counts = events.group_by("household").len()
     short = stored_counts.join(given_counts, on="household", suffix="_pkg").filter(pl.col("len") > pl.col("len_pkg"))
@@ -577,131 +575,182 @@ def _plan_status_events(plan: Plan) -> None:
                 % {"code": household, "db": n_db, "pkg": n_pkg},
             )
         )
-    # replay every household's steps through the workflow
-    outcome: dict[str, tuple[str, str, str, str, str | None]] = {}
-    derived: list[tuple[int, str, str, str, str]] = []
+    # replay every household's steps through the workflow, as column expressions
+    replayed, problems = replay(events)
     file = plan.file("status_events")
-    notice_days = dt.timedelta(days=settings.FUPIN_NOTICE_DAYS)
-    ordered = events.sort("household", "seq")
-    cols = [ordered[c].to_list() for c in ("household", "seq", "procedure", "action", "date", "_line")]
-    current_hh = None
-    status = procedure = stage = returned = ""
-    last_date: str | None = None
-    last_action = ""
-    expected_seq = 1
-    for household, seq, proc, action, date, line in zip(*cols, strict=True):
-        if household != current_hh:
-            if current_hh is not None:
-                outcome[current_hh] = (status, returned, procedure, stage, last_date)
-            current_hh, status, procedure, stage, returned = household, Status.NON_POOR, "", "", "0"
-            last_date, last_action, expected_seq = None, "", 1
-        if seq != expected_seq:
-            plan.errors.append(RowError(file, line, "seq", _("steps must be numbered 1, 2, 3… without gaps")))
-        expected_seq = (seq or 0) + 1
-        step = STEPS.get(action or "")
-        if step is None or date is None:
-            continue
-        if last_date and date < last_date:
-            plan.errors.append(RowError(file, line, "date", _("a step cannot be dated before the previous step")))
-        stage_before, status_before = stage, status
-        if action == Action.APPLY:
-            if procedure:
-                plan.errors.append(RowError(file, line, "action", _("a procedure is already under way")))
-                continue
-            if STARTS_FROM.get(proc or "") != status:
-                plan.errors.append(
-                    RowError(
-                        file,
-                        line,
-                        "procedure",
-                        _("a household that is “%(status)s” cannot apply for %(procedure)s")
-                        % {"status": status, "procedure": proc},
-                    )
-                )
-                continue
-            procedure, stage = proc, Stage.APPLIED
-        else:
-            if not procedure or proc != procedure or stage not in step.moves:
-                plan.errors.append(
-                    RowError(
-                        file,
-                        line,
-                        "action",
-                        _("“%(action)s” is not possible at this point (procedure “%(procedure)s”, stage “%(stage)s”)")
-                        % {"action": action, "procedure": procedure or "-", "stage": stage or "-"},
-                    )
-                )
-                continue
-            if (
-                step.after_notice
-                and last_action in (Action.FIRST_NOTICE, Action.SECOND_NOTICE)
-                and last_date
-                and (dt.date.fromisoformat(date) - dt.date.fromisoformat(last_date) < notice_days)
-            ):
-                plan.errors.append(
-                    RowError(
-                        file,
-                        line,
-                        "date",
-                        _("the public notice must stand %(days)s days before this step")
-                        % {"days": settings.FUPIN_NOTICE_DAYS},
-                    )
-                )
-            stage = step.moves[stage]
-            if step.completes:
-                status = OUTCOME[procedure]
-                returned = "1" if procedure == "return" else returned
-            if not stage:
-                procedure = ""
-        derived.append((line, stage_before, stage, status_before, status))
-        last_date, last_action = date, action
-    if current_hh is not None:
-        outcome[current_hh] = (status, returned, procedure, stage, last_date)
+    for line, column, reason in problems.iter_rows():
+        plan.errors.append(RowError(file, line, column, reason))
     # every household's own status must be where its steps end
     if households is not None:
-        file_h = plan.file("households")
-        has_events = in_package | set(stored["household"].to_list())
-        for code, st, ret, proc, stg, sdate, line in households.select(
-            "code", "status", "returned", "procedure", "stage", "stage_date", "_line"
-        ).iter_rows():
-            if code in in_package:
-                end = outcome.get(code)
-            elif code in has_events:
-                continue  # its steps are all in the database; _compare shows any change of status
-            else:
-                end = (Status.NON_POOR, "0", "", "", None)
-            if end is not None and (st, ret, proc, stg, sdate) != end:
-                plan.errors.append(
-                    RowError(
-                        file_h,
-                        line,
-                        "status",
-                        _(
-                            "status, procedure and stage (%(given)s) do not agree with the household's status events, "
-                            "which end in %(end)s"
-                        )
-                        % {
-                            "given": f"{st}/{proc or '-'}/{stg or '-'}/{sdate or '-'}",
-                            "end": f"{end[0]}/{end[2] or '-'}/{end[3] or '-'}/{end[4] or '-'}",
-                        },
-                    )
-                )
-    derived_frame = pl.DataFrame(
-        derived,
-        schema={
-            "_line": pl.UInt32,
-            "stage_before": pl.String,
-            "stage_after": pl.String,
-            "status_before": pl.String,
-            "status_after": pl.String,
-        },
-        orient="row",
+        ends = replayed.group_by("household").agg(
+            pl.col("status_after").last().alias("end_status"),
+            pl.col("returned").last().alias("end_returned"),
+            pl.col("open_procedure").last().alias("end_procedure"),
+            pl.col("stage_after").last().alias("end_stage"),
+            pl.col("date").last().alias("end_date"),
+        )
+        stored_only = stored.select("household").unique().join(ends.select("household"), on="household", how="anti")
+        checked = (
+            households.join(ends, left_on="code", right_on="household", how="left")
+            .join(
+                stored_only.with_columns(pl.lit(True).alias("stored_only")),
+                left_on="code",
+                right_on="household",
+                how="left",
+            )
+            .filter(pl.col("stored_only").is_null())  # steps all in the database: _compare shows any change
+            .with_columns(
+                pl.col("end_status").fill_null(str(Status.NON_POOR)),
+                pl.col("end_returned").fill_null("0"),
+                pl.col("end_procedure").fill_null(""),
+                pl.col("end_stage").fill_null(""),
+            )
+        )
+        wrong = (
+            (pl.col("status") != pl.col("end_status"))
+            | (pl.col("returned") != pl.col("end_returned"))
+            | (pl.col("procedure") != pl.col("end_procedure"))
+            | (pl.col("stage") != pl.col("end_stage"))
+            | pl.col("stage_date").ne_missing(pl.col("end_date"))
+        )
+        dash = lambda c: pl.when(pl.col(c).fill_null("") == "").then(pl.lit("-")).otherwise(pl.col(c))  # noqa: E731
+        _errors_where(
+            plan,
+            "households",
+            checked,
+            wrong,
+            "status",
+            pl.format(
+                _(
+                    "status, procedure and stage ({}/{}/{}/{}) do not agree with the household's status events, "
+                    "which end in {}/{}/{}/{}"
+                ),
+                pl.col("status"),
+                dash("procedure"),
+                dash("stage"),
+                dash("stage_date"),
+                pl.col("end_status"),
+                dash("end_procedure"),
+                dash("end_stage"),
+                dash("end_date"),
+            ),
+        )
+    new = replayed.join(stored.select("household", "seq"), on=["household", "seq"], how="anti")
+    plan.events = new.select(
+        "_line", *schema.STATUS_EVENTS.column_names, "stage_before", "stage_after", "status_before", "status_after"
     )
-    new = events.with_columns(pl.col("seq").cast(pl.String)).join(
-        stored.select("household", "seq"), on=["household", "seq"], how="anti"
-    )
-    plan.events = new.join(derived_frame, on="_line", how="inner")
     plan.changes["status_events"] = Changes(plan.events, plan.events.clear(), events.height - new.height)
+
+
+# the stage after each action; an objection's depends on the stage it interrupts
+# plain str, not the TextChoices members: Polars would make an Enum type of those
+_STAGE_AFTER = {
+    str(a): str(next(iter(set(step.moves.values())))) for a, step in STEPS.items() if a != str(Action.OBJECT)
+}
+_OBJECTION_BACK = {str(k): str(v) for k, v in STEPS[str(Action.OBJECT)].moves.items()}
+_OUTCOME = {str(k): str(v) for k, v in OUTCOME.items()}
+_STARTS_FROM = {str(k): str(v) for k, v in STARTS_FROM.items()}
+_ALLOWED = pl.DataFrame(
+    [(str(a), str(before)) for a, step in STEPS.items() for before in step.moves],
+    schema={"action": pl.String, "stage_before": pl.String},
+    orient="row",
+).with_columns(pl.lit(True).alias("_legal"))
+
+
+def replay(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Replay every household's steps through the workflow (``registry.workflow``) with
+    column expressions: the stages and statuses before and after each step, and the
+    problems found as (line, column, reason). Only the first illegal step of a household
+    is reported, since everything after it follows from it."""
+    hh = "household"
+    ev = events.sort(hh, "seq").with_columns(
+        (pl.int_range(pl.len()).over(hh) + 1).alias("_rn"),
+        pl.col("seq").cast(pl.String),
+        pl.col("action").replace_strict(_STAGE_AFTER, default=None).alias("stage_after"),
+    )
+    first = pl.col("_rn") == 1
+    for _round in range(32):  # an objection's stage comes from the step before it; chains of them are short
+        before = pl.when(first).then(pl.lit("")).otherwise(pl.col("stage_after").shift(1).over(hh))
+        ev = ev.with_columns(before.alias("stage_before")).with_columns(
+            pl.when(pl.col("action") == str(Action.OBJECT))
+            .then(pl.col("stage_before").replace_strict(_OBJECTION_BACK, default="?"))
+            .otherwise(pl.col("stage_after"))
+            .alias("stage_after")
+        )
+        if ev.filter(pl.col("stage_after").is_null() | pl.col("stage_before").is_null()).height == 0:
+            break
+    last_apply = pl.when(pl.col("action") == str(Action.APPLY)).then(pl.col("procedure")).forward_fill().over(hh)
+    outcome = pl.when(pl.col("action") == str(Action.APPROVE)).then(
+        pl.col("procedure").replace_strict(OUTCOME, default=None)
+    )
+    ev = ev.with_columns(
+        last_apply.alias("_open"),
+        outcome.forward_fill().over(hh).fill_null(str(Status.NON_POOR)).alias("status_after"),
+        ((pl.col("action") == str(Action.APPROVE)) & (pl.col("procedure") == "return"))
+        .cast(pl.Int8)
+        .cum_max()
+        .over(hh)
+        .cast(pl.String)
+        .alias("returned"),
+        pl.col("date").shift(1).over(hh).alias("_prev_date"),
+        pl.col("action").shift(1).over(hh).alias("_prev_action"),
+    ).with_columns(
+        pl.when(first)
+        .then(pl.lit(str(Status.NON_POOR)))
+        .otherwise(pl.col("status_after").shift(1).over(hh))
+        .alias("status_before"),
+        pl.when(pl.col("stage_after") != "").then(pl.col("_open")).otherwise(pl.lit("")).alias("open_procedure"),
+    )
+    ev = ev.join(_ALLOWED, on=["action", "stage_before"], how="left")
+    starts = pl.col("procedure").replace_strict(_STARTS_FROM, default=None)
+    illegal = (
+        pl.col("_legal").is_null()
+        | ((pl.col("action") == str(Action.APPLY)) & starts.ne_missing(pl.col("status_before")))
+        | ((pl.col("action") != str(Action.APPLY)) & pl.col("procedure").ne_missing(pl.col("_open")))
+    )
+    ev = ev.with_columns(illegal.alias("_illegal"))
+    ev = ev.with_columns(
+        (pl.col("_illegal") & (pl.col("_illegal").cast(pl.Int32).cum_sum().over(hh) == 1)).alias("_first_illegal")
+    )
+    days = (pl.col("date").str.to_date() - pl.col("_prev_date").str.to_date()).dt.total_days()
+    notice = pl.col("_prev_action").is_in([str(Action.FIRST_NOTICE), str(Action.SECOND_NOTICE)]) & pl.col(
+        "action"
+    ).is_in([str(Action.REVIEW), str(Action.APPROVE)])
+    checks = [
+        (
+            pl.col("seq") != pl.col("_rn").cast(pl.String),
+            "seq",
+            pl.lit(_("steps must be numbered 1, 2, 3… without gaps")),
+        ),
+        (
+            pl.col("_first_illegal"),
+            "action",
+            pl.format(
+                _("“{}” of {} is not possible here (stage “{}”, status “{}”)"),
+                pl.col("action"),
+                pl.col("procedure"),
+                pl.when(pl.col("stage_before") == "").then(pl.lit("-")).otherwise(pl.col("stage_before")),
+                pl.col("status_before"),
+            ),
+        ),
+        (pl.col("date") < pl.col("_prev_date"), "date", pl.lit(_("a step cannot be dated before the previous step"))),
+        (
+            notice & (days < settings.FUPIN_NOTICE_DAYS),
+            "date",
+            pl.lit(
+                _("the public notice must stand %(days)s days before this step") % {"days": settings.FUPIN_NOTICE_DAYS}
+            ),
+        ),
+    ]
+    problems = pl.concat(
+        [
+            ev.filter(mask.fill_null(False)).select(
+                pl.col("_line"), pl.lit(col).alias("column"), reason.alias("reason")
+            )
+            for mask, col, reason in checks
+        ]
+    ).sort("_line")
+    return ev, problems
 
 
 # --- writing ------------------------------------------------------------------------------------
