@@ -411,20 +411,7 @@ def _plan_members(plan: Plan) -> None:
     households = plan.frames.get("households")
     if frame is None and households is None:
         return
-    names = [
-        "id_number",
-        "household",
-        "name",
-        "sex",
-        "birth_date",
-        "relation",
-        "education",
-        "health",
-        "disability",
-        "labour",
-        "migrant_work",
-        "migrant_months",
-    ]
+    names = schema.MEMBERS.column_names
     select = (
         "SELECT p.id_number, h.code, p.name, p.sex, " + db.nullable_text("p.birth_date") + ", p.relation, "
         "p.education, p.health, p.disability, p.labour, p.migrant_work, "
@@ -769,10 +756,6 @@ def _write(model: type, frame: pl.DataFrame, fields: list[str], columns: list[st
     return out.height
 
 
-def _id_of(plan: Plan, column: str = "household") -> pl.Expr:
-    return pl.col(f"{column}__id")
-
-
 def apply_import(plan: Plan, *, user: Any = None, progress: Progress | None = None) -> dict[str, Any]:
     if plan.errors:
         raise PackageInvalid(plan.errors)
@@ -840,20 +823,7 @@ def apply_import(plan: Plan, *, user: Any = None, progress: Progress | None = No
             progress("helpers", helpers.new.height + helpers.changed.height)
         members = plan.changes.get("members")
         if members is not None:
-            fields = [
-                "household",
-                "name",
-                "id_number",
-                "sex",
-                "birth_date",
-                "relation",
-                "education",
-                "health",
-                "disability",
-                "labour",
-                "migrant_work",
-                "migrant_months",
-            ]
+            fields = ["household", *(c for c in schema.MEMBERS.column_names if c != "household")]
             cols: list[str | pl.Expr] = ["household__id", *fields[1:]]
             _write(Person, with_ids(members.new), fields, cols)
             _update_rows(Person, with_ids(members.changed), "id_number", fields, cols)
