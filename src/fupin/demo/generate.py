@@ -9,6 +9,9 @@ Exact figures (at scale S, rounded half to even by Python's ``round``):
 - people in households whose exit was recorded by the end of 2009: round(2,150,000 S)
   (exited households, and the poor households that exited and later returned);
 - non-poor households in the key villages: round(62,680 S) (20 per key village).
+
+The 两不愁三保障 items (and safe drinking water) come from a second Generator of their own
+(``assurances``), so adding or changing them leaves every other column as it was.
 """
 
 from __future__ import annotations
@@ -46,6 +49,37 @@ CAUSES = [
     "OTHER",
 ]
 CAUSE_P = np.array([0.22, 0.08, 0.06, 0.07, 0.05, 0.03, 0.12, 0.12, 0.16, 0.03, 0.04, 0.02])
+
+# --- 两不愁三保障 and safe drinking water ---------------------------------------------------
+ASSURANCE_FIELDS = [
+    "assured_food",
+    "assured_clothing",
+    "assured_education",
+    "assured_medical",
+    "assured_housing",
+    "assured_water",
+]
+ASSURANCE_STREAM = 1  # spawn key of the items' own random stream
+# chance of not being assured in each item (order of ASSURANCE_FIELDS) for a poor, an
+# exited and a non-poor household, before the causes and members adjust it
+DEPRIVED_P = np.array(
+    [
+        [0.05, 0.04, 0.10, 0.10, 0.16, 0.14],  # poor
+        [0.004, 0.003, 0.01, 0.01, 0.02, 0.02],  # exited: exit needs them assured
+        [0.003, 0.002, 0.008, 0.008, 0.015, 0.015],  # non-poor
+    ]
+)
+# how a cause of poverty (main or secondary) multiplies those chances
+CAUSE_EFFECT = {
+    "ILLNESS": {"assured_medical": 3.0, "assured_housing": 1.5, "assured_food": 1.5},
+    "DISABILITY": {"assured_medical": 2.0, "assured_housing": 1.3, "assured_clothing": 1.3},
+    "SCHOOLING": {"assured_education": 4.0},
+    "DISASTER": {"assured_housing": 3.0, "assured_food": 2.0, "assured_clothing": 2.0},
+    "NO_WATER": {"assured_water": 5.0},
+    "NO_LABOUR": {"assured_food": 1.8, "assured_clothing": 1.8, "assured_housing": 1.3},
+    "POOR_TRANSPORT": {"assured_water": 1.5, "assured_education": 1.3},
+    "LOW_MOTIVATION": {"assured_housing": 1.3, "assured_food": 1.3},
+}
 
 SURNAMES = list(
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
@@ -410,6 +444,15 @@ def generate(
     pc08[exited_2009] = below(int(exited_2009.sum()))
     pc08[is_returned] = above(int(is_returned.sum()))  # exited in 2005-2007, returned in 2009
     incomes = _incomes(rng, hh_id, sizes, {2008: pc08, 2009: pc09}, dibao, wubao)
+    assured = assurances(
+        np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(ASSURANCE_STREAM,))),
+        kind=kind,
+        main_idx=main_idx,
+        causes=pairs,
+        persons=persons,
+        first_household_id=first_household_id,
+        wubao=wubao,
+    )
 
     households = Table(
         [
@@ -427,6 +470,7 @@ def generate(
             "procedure",
             "stage",
             "stage_date",
+            *ASSURANCE_FIELDS,
         ],
         {
             "id": hh_id,
@@ -443,6 +487,7 @@ def generate(
             "procedure": procedure,
             "stage": stage,
             "stage_date": _date(stage_date),
+            **assured,
         },
     )
     ev = {k: np.concatenate(v) for k, v in events.items()}
@@ -486,6 +531,52 @@ def generate(
         "status_events": len(events_table),
     }
     return Demo(households, causes, helpers, persons, incomes, events_table, counts)
+
+
+def assurances(
+    rng: np.random.Generator,
+    *,
+    kind: np.ndarray,
+    main_idx: np.ndarray,
+    causes: np.ndarray,
+    persons: Table,
+    first_household_id: int,
+    wubao: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Whether each household is assured in each item of 两不愁三保障 and safe drinking water.
+
+    Poor households are deprived far more often than exited ones, and those more than the
+    non-poor. The causes shift the chances (illness: medical care, housing; disaster:
+    housing, food, clothing; lack of water: water...), so do the members (a seriously ill
+    member: medical care; education can only be lacking where a child is of compulsory
+    school age, 6 to 15), and five-guarantees support covers food and clothing. One
+    hardship factor per household makes deprivations come together, as they do.
+    ``causes``: (household index, cause index) pairs of the secondary causes."""
+    n = len(kind)
+    p = DEPRIVED_P[kind].copy()  # (n, 6)
+    has_cause = np.zeros((n, len(CAUSES)), dtype=bool)
+    poorish = main_idx >= 0
+    has_cause[np.flatnonzero(poorish), main_idx[poorish]] = True
+    if len(causes):
+        has_cause[causes[:, 0], causes[:, 1]] = True
+    column = {name: j for j, name in enumerate(ASSURANCE_FIELDS)}
+    for cause, effects in CAUSE_EFFECT.items():
+        rows = has_cause[:, CAUSES.index(cause)]
+        for name, factor in effects.items():
+            p[rows, column[name]] *= factor
+    owner = persons.columns["household_id"] - first_household_id
+    born = persons.values("birth_date").astype("datetime64[D]").astype(np.int64)
+    age = (_days(YEAR_END) - born) // 365.25
+    health = persons.values("health")
+    school_child = np.bincount(owner, weights=(age >= 6) & (age <= 15), minlength=n) > 0
+    seriously_ill = np.bincount(owner, weights=health == "SERIOUS", minlength=n) > 0
+    p[seriously_ill, column["assured_medical"]] *= 1.5
+    p[~school_child, column["assured_education"]] = 0.0
+    p[wubao, column["assured_food"]] *= 0.5
+    p[wubao, column["assured_clothing"]] *= 0.5
+    hardship = np.exp(rng.normal(0.0, 0.6, n))[:, None]
+    deprived = rng.random((n, len(ASSURANCE_FIELDS))) < np.clip(p * hardship, 0.0, 0.95)
+    return {name: ~deprived[:, j] for j, name in enumerate(ASSURANCE_FIELDS)}
 
 
 def _names(rng: np.random.Generator, n: int, surnames: np.ndarray | None = None) -> np.ndarray:

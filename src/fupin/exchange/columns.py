@@ -105,6 +105,13 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
                 df, ~empty & ~low.is_in(TRUE + FALSE), file, name, pl.format(_("“{}” is not 1 or 0"), col)
             )
             out.append(pl.when(low.is_in(TRUE)).then(pl.lit("1")).otherwise(pl.lit("0")).alias(name))
+        elif column.kind == schema.OPTIONAL_BOOL:
+            low = col.str.to_lowercase()
+            errors += _errors(
+                df, ~empty & ~low.is_in(TRUE + FALSE), file, name, pl.format(_("“{}” is not 1, 0 or empty"), col)
+            )
+            value = pl.when(low.is_in(TRUE)).then(pl.lit("1")).otherwise(pl.lit("0"))
+            out.append(pl.when(empty).then(pl.lit(None, dtype=pl.String)).otherwise(value).alias(name))
         elif column.kind == schema.CODE:
             codes = column.codes
             errors += _errors(

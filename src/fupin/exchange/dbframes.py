@@ -30,6 +30,15 @@ def flag(column: str) -> str:
     return f"CASE WHEN {column} THEN '1' ELSE '0' END"
 
 
+def nullable_flag(column: str) -> str:
+    """A nullable boolean as '1', '0' or NULL (not known)."""
+    return f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN '1' ELSE '0' END"
+
+
+def nullable_flags(columns: Sequence[str]) -> str:
+    return ", ".join(nullable_flag(c) for c in columns)
+
+
 def fetch(
     select: str,
     names: Sequence[str],

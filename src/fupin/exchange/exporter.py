@@ -18,7 +18,7 @@ from fupin.core.scoping import _scope_ranges
 from fupin.exchange import dbframes as db
 from fupin.exchange import schema
 from fupin.exchange.columns import escape_cell
-from fupin.registry.models import IncomeRecord
+from fupin.registry.models import Household, IncomeRecord
 
 
 def _where(column: str, ranges: list[tuple[str, str]] | None) -> tuple[str, list[str]]:
@@ -83,6 +83,8 @@ def export_frames(
             + db.flag("h.returned")
             + ", h.procedure, h.stage, "
             + db.nullable_text("h.stage_date")
+            + ", "
+            + db.nullable_flags([f"h.{f}" for f in Household.ASSURANCE_FIELDS])
             + " FROM registry_household h JOIN geo_adminarea a ON a.id = h.village_id",
             schema.HOUSEHOLDS.column_names,
             where=hh_where,

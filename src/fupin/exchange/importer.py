@@ -290,6 +290,8 @@ def _current_households(codes: list[str]) -> pl.DataFrame:
         + db.flag("h.returned")
         + ", h.procedure, h.stage, "
         + db.nullable_text("h.stage_date")
+        + ", "
+        + db.nullable_flags([f"h.{f}" for f in Household.ASSURANCE_FIELDS])
         + " FROM registry_household h JOIN geo_adminarea a ON a.id = h.village_id",
         names,
         "h.code",
@@ -913,7 +915,12 @@ def _update_households(changed: pl.DataFrame) -> None:
             procedure=row["procedure"] or "",
             stage=row["stage"] or "",
             stage_date=row["stage_date"],
+            **{f: _nullable_bool(row[f]) for f in Household.ASSURANCE_FIELDS},
         )
+
+
+def _nullable_bool(value: str | None) -> bool | None:
+    return None if value is None else value == "1"
 
 
 def _update_rows(

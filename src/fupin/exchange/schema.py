@@ -39,6 +39,7 @@ INT = "int"
 DECIMAL = "decimal"
 DATE = "date"
 BOOL = "bool"
+OPTIONAL_BOOL = "bool_or_empty"  # 1 or 0, or empty for "not known" (stored as NULL)
 CODE = "code"  # one value of a code list
 CODES = "codes"  # several values of a code list, separated by ";"
 AREA = "area"  # a 12-digit area code
@@ -50,6 +51,7 @@ KIND_HELP = {
     DECIMAL: _("number with at most 2 decimals"),
     DATE: _("date, YYYY-MM-DD"),
     BOOL: _("1 or 0 (also true/false, yes/no, 是/否)"),
+    OPTIONAL_BOOL: _("1 or 0 as for bool, or empty: not yet assessed"),
     CODE: _("one code of the list"),
     CODES: _("codes of the list separated by ;"),
     AREA: _("12-digit area code"),
@@ -136,7 +138,10 @@ POVERTY_LINES = Entity(
 HOUSEHOLDS = Entity(
     "households",
     key=("code",),
-    help=_("Households with their village, types, causes and status."),
+    help=_(
+        "Households with their village, types, causes, status, and the 两不愁三保障 items "
+        "(two no worries, three guarantees) plus safe drinking water."
+    ),
     columns=(
         Column("code", TEXT, required=True, max_length=20, example="2301291002000001", help=_("household code")),
         Column("village", AREA, required=True, example="230129100200", help=_("village code")),
@@ -159,6 +164,28 @@ HOUSEHOLDS = Entity(
         Column("procedure", CODE, choices=Procedure, example="", help=_("procedure under way, if any")),
         Column("stage", CODE, choices=Stage, example="", help=_("its last completed step")),
         Column("stage_date", DATE, example="2009-06-30", help=_("date of the last step")),
+        # 两不愁三保障 and safe drinking water: 1 assured, 0 not assured, empty not yet assessed
+        Column("assured_food", OPTIONAL_BOOL, example="1", help=_("food assured (不愁吃)")),
+        Column("assured_clothing", OPTIONAL_BOOL, example="1", help=_("clothing assured (不愁穿)")),
+        Column(
+            "assured_education",
+            OPTIONAL_BOOL,
+            example="1",
+            help=_("compulsory education guaranteed (义务教育有保障): no child of school age out of school"),
+        ),
+        Column(
+            "assured_medical",
+            OPTIONAL_BOOL,
+            example="0",
+            help=_("basic medical care guaranteed (基本医疗有保障): every member in basic medical insurance"),
+        ),
+        Column(
+            "assured_housing",
+            OPTIONAL_BOOL,
+            example="1",
+            help=_("safe housing guaranteed (住房安全有保障): the dwelling is not a class C or D dangerous house"),
+        ),
+        Column("assured_water", OPTIONAL_BOOL, example="1", help=_("safe drinking water guaranteed (饮水安全有保障)")),
     ),
 )
 

@@ -110,6 +110,7 @@ class HouseholdSerializer(MaskedMixin, serializers.ModelSerializer):
             "type_wubao",
             "main_cause",
             "secondary_causes",
+            *Household.ASSURANCE_FIELDS,
             "status",
             "returned",
             "procedure",
@@ -226,6 +227,14 @@ class HelperInput(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
 
 
+def _assurance(*, register: bool) -> serializers.BooleanField:
+    """One 两不愁三保障 item: true (assured), false (not assured) or null (not yet assessed)."""
+    help_text = "true: assured; false: not assured (deprived); null: not yet assessed"
+    if register:
+        return serializers.BooleanField(required=False, allow_null=True, default=None, help_text=help_text)
+    return serializers.BooleanField(required=False, allow_null=True, help_text=help_text)
+
+
 class HouseholdRegisterInput(serializers.Serializer):
     village = serializers.CharField(help_text="12-digit village code")
     code = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
@@ -240,6 +249,12 @@ class HouseholdRegisterInput(serializers.Serializer):
     )
     helpers = HelperInput(many=True, required=False, default=list)
     members = MemberInput(many=True)
+    assured_food = _assurance(register=True)
+    assured_clothing = _assurance(register=True)
+    assured_education = _assurance(register=True)
+    assured_medical = _assurance(register=True)
+    assured_housing = _assurance(register=True)
+    assured_water = _assurance(register=True)
 
 
 class HouseholdUpdateInput(serializers.Serializer):
@@ -252,6 +267,12 @@ class HouseholdUpdateInput(serializers.Serializer):
     main_cause = serializers.ChoiceField(choices=Cause.choices, required=False, allow_blank=True)
     secondary_causes = serializers.ListField(child=serializers.ChoiceField(choices=Cause.choices), required=False)
     helpers = HelperInput(many=True, required=False)
+    assured_food = _assurance(register=False)
+    assured_clothing = _assurance(register=False)
+    assured_education = _assurance(register=False)
+    assured_medical = _assurance(register=False)
+    assured_housing = _assurance(register=False)
+    assured_water = _assurance(register=False)
 
 
 class ReasonInput(serializers.Serializer):

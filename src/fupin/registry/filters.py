@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.core.filters import AreaCodeFilter
 from fupin.registry import idnumbers
 from fupin.registry.choices import Cause, Labour, Procedure, Relation, Sex, Stage, Status
-from fupin.registry.models import Household, IncomeRecord, Person, StatusEvent
+from fupin.registry.models import ASSURANCE_FIELDS, Household, IncomeRecord, Person, StatusEvent
 
 HOUSEHOLD_TYPES = [
     ("ordinary", _("ordinary poor")),
@@ -30,6 +30,17 @@ def _person_match(value: str) -> Q:
     return Q(name__gte=value, name__lt=value + "\U0010ffff")  # SQLite compares by code point
 
 
+ASSURANCE_CHOICES = [
+    ("any", _("any item")),
+    ("food", _("food (不愁吃)")),
+    ("clothing", _("clothing (不愁穿)")),
+    ("education", _("compulsory education")),
+    ("medical", _("basic medical care")),
+    ("housing", _("safe housing")),
+    ("water", _("safe drinking water")),
+]
+
+
 class HouseholdFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="village")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
@@ -42,6 +53,16 @@ class HouseholdFilterSet(django_filters.FilterSet):
     returned = django_filters.BooleanFilter()
     type = django_filters.ChoiceFilter(choices=HOUSEHOLD_TYPES, method="filter_type", label=_("household type"))
     key_village = django_filters.BooleanFilter(field_name="village__key_village", label=_("in a key village"))
+    assured_food = django_filters.BooleanFilter()
+    assured_clothing = django_filters.BooleanFilter()
+    assured_education = django_filters.BooleanFilter()
+    assured_medical = django_filters.BooleanFilter()
+    assured_housing = django_filters.BooleanFilter()
+    assured_water = django_filters.BooleanFilter()
+    deprived = django_filters.ChoiceFilter(
+        choices=ASSURANCE_CHOICES, method="filter_deprived", label=_("not assured in (两不愁三保障)")
+    )
+    unassessed = django_filters.BooleanFilter(method="filter_unassessed", label=_("some item not yet assessed"))
     q = django_filters.CharFilter(method="filter_q", label=_("household code, member name or ID number"))
 
     class Meta:
@@ -56,8 +77,31 @@ class HouseholdFilterSet(django_filters.FilterSet):
             "returned",
             "type",
             "key_village",
+            *ASSURANCE_FIELDS,
+            "deprived",
+            "unassessed",
             "q",
         ]
+
+    def filter_deprived(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        """Households not assured in the item (``food``, ``water``, ...), or in any item (``any``)."""
+        if not value:
+            return qs
+        if value == "any":
+            condition = Q()
+            for field in ASSURANCE_FIELDS:
+                condition |= Q(**{field: False})
+            return qs.filter(condition)
+        return qs.filter(**{f"assured_{value}": False})
+
+    def filter_unassessed(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """True: households with at least one item not yet assessed; False: fully assessed."""
+        if value is None:
+            return qs
+        condition = Q()
+        for field in ASSURANCE_FIELDS:
+            condition |= Q(**{f"{field}__isnull": True})
+        return qs.filter(condition) if value else qs.exclude(condition)
 
     def filter_type(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(**{f"type_{value}": True}) if value else qs

@@ -38,8 +38,39 @@ class HouseholdQuerySet(ScopedQuerySet):
     area_lookup = "village"
 
 
+# The "two no worries, three guarantees" (两不愁三保障) plus safe drinking water: the
+# household items checked at identification and exit, and the indicators of the
+# multidimensional poverty measure (fupin.analytics.mpi).
+ASSURANCE_FIELDS = [
+    "assured_food",
+    "assured_clothing",
+    "assured_education",
+    "assured_medical",
+    "assured_housing",
+    "assured_water",
+]
+
+
+def assurance(label: Any) -> models.BooleanField:
+    """Whether one item of 两不愁三保障 (or safe drinking water) is assured for the
+    household: True assured, False not assured (the household is deprived in it), and
+    NULL not yet assessed.
+
+    Nullable on purpose: households registered before the assessment, and packages from
+    systems that do not record it, must not count as assured (that would hide
+    deprivation in the multidimensional measure) nor as deprived (that would invent it).
+    The measure leaves out households with an item not yet assessed and reports how many.
+    """
+    return models.BooleanField(label, null=True, blank=True, default=None)
+
+
 class Household(TimeStampedModel):
-    """A rural household of a village, the unit of identification (建档立卡户)."""
+    """A rural household of a village, the unit of identification (建档立卡户).
+
+    ``assured_food`` .. ``assured_water`` record the 两不愁三保障 items plus safe drinking
+    water (see ``assurance``): not worrying about food (不愁吃) or clothing (不愁穿);
+    compulsory education (义务教育), basic medical care (基本医疗) and safe housing (住房安全)
+    guaranteed; safe drinking water (饮水安全) guaranteed."""
 
     code = models.CharField(_("household code"), max_length=20, unique=True)
     village = models.ForeignKey(
@@ -58,8 +89,16 @@ class Household(TimeStampedModel):
     )
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, blank=True, default="")
     stage_date = models.DateField(_("date of the last step"), null=True, blank=True)
+    assured_food = assurance(_("food assured (不愁吃)"))
+    assured_clothing = assurance(_("clothing assured (不愁穿)"))
+    assured_education = assurance(_("compulsory education guaranteed (义务教育有保障)"))
+    assured_medical = assurance(_("basic medical care guaranteed (基本医疗有保障)"))
+    assured_housing = assurance(_("safe housing guaranteed (住房安全有保障)"))
+    assured_water = assurance(_("safe drinking water guaranteed (饮水安全有保障)"))
 
     objects = models.Manager.from_queryset(HouseholdQuerySet)()
+
+    ASSURANCE_FIELDS = ASSURANCE_FIELDS
 
     class Meta:
         verbose_name = _("household")

@@ -38,6 +38,7 @@ from fupin.registry.choices import (
     Status,
 )
 from fupin.registry.models import (
+    ASSURANCE_FIELDS,
     Helper,
     Household,
     IncomeRecord,
@@ -50,7 +51,15 @@ from fupin.registry.rules import per_capita
 from fupin.registry.selectors import poverty_line_for
 from fupin.registry.workflow import OUTCOME, STARTS_FROM, STEPS
 
-HOUSEHOLD_FIELDS = ["address", "phone", "type_ordinary", "type_dibao", "type_wubao", "main_cause"]
+HOUSEHOLD_FIELDS = [
+    "address",
+    "phone",
+    "type_ordinary",
+    "type_dibao",
+    "type_wubao",
+    "main_cause",
+    *ASSURANCE_FIELDS,
+]
 MEMBER_FIELDS = [
     "name",
     "id_number",
@@ -116,6 +125,13 @@ class HouseholdData:
     secondary_causes: list[str] = field(default_factory=list)
     helpers: list[HelperData] = field(default_factory=list)
     code: str = ""
+    # 两不愁三保障 and safe water: True assured, False not assured, None not yet assessed
+    assured_food: bool | None = None
+    assured_clothing: bool | None = None
+    assured_education: bool | None = None
+    assured_medical: bool | None = None
+    assured_housing: bool | None = None
+    assured_water: bool | None = None
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -161,6 +177,18 @@ def _check_causes(main: str, secondary: Iterable[str], *, record: str | None) ->
         if cause not in result:
             result.append(cause)
     return result
+
+
+def _check_assurances(values: Mapping[str, Any], *, record: str | None) -> None:
+    """Each 两不愁三保障 item is assured (True), not assured (False) or not yet assessed
+    (None); anything else (a string, a number) is refused rather than guessed."""
+    for name in ASSURANCE_FIELDS:
+        if name in values and values[name] is not None and not isinstance(values[name], bool):
+            raise InvalidInput(
+                _("Must be yes, no or empty (not yet assessed), not “%(value)s”.") % {"value": values[name]},
+                field=name,
+                record=record,
+            )
 
 
 def _household_snapshot(household: Household) -> dict[str, Any]:
@@ -260,6 +288,8 @@ def household_register(*, actor: Any, data: HouseholdData) -> Household:
     check_role(actor, Role.VILLAGE, record=record)
     check_scope(actor, village.code, record=record, field="village")
     secondary = _check_causes(data.main_cause, data.secondary_causes, record=record)
+    assurances = {name: getattr(data, name) for name in ASSURANCE_FIELDS}
+    _check_assurances(assurances, record=record)
     if not data.members:
         raise InvalidInput(_("A household needs at least one member."), field="members", record=record)
     heads = [m for m in data.members if m.relation == Relation.HEAD]
@@ -289,6 +319,7 @@ def household_register(*, actor: Any, data: HouseholdData) -> Household:
         type_dibao=data.type_dibao,
         type_wubao=data.type_wubao,
         main_cause=data.main_cause,
+        **assurances,
     )
     SecondaryCause.objects.bulk_create(SecondaryCause(household=household, cause=c) for c in secondary)
     Helper.objects.bulk_create(
@@ -320,6 +351,7 @@ def household_update(
     if secondary is None:
         secondary = [c for c in household.secondary_causes.values_list("cause", flat=True) if c != main]
     secondary = _check_causes(main, secondary, record=household.code)
+    _check_assurances(changes, record=household.code)
     if household.status == Status.POOR and not main:
         raise InvalidInput(_("A poor household needs a main cause."), field="main_cause", record=household.code)
     for name in HOUSEHOLD_FIELDS:

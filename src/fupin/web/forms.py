@@ -29,6 +29,24 @@ from fupin.registry.models import IncomeRecord
 BLANK: list[tuple[str, Any]] = [("", "---------")]
 
 
+# short labels of the 两不愁三保障 items (and safe drinking water), in the register's order
+ASSURANCE_LABELS: dict[str, Any] = {
+    "assured_food": _("food (不愁吃)"),
+    "assured_clothing": _("clothing (不愁穿)"),
+    "assured_education": _("compulsory education (义务教育)"),
+    "assured_medical": _("basic medical care (基本医疗)"),
+    "assured_housing": _("safe housing (住房安全)"),
+    "assured_water": _("safe drinking water (饮水安全)"),
+}
+
+
+def assurance_field(label: Any) -> forms.NullBooleanField:
+    """One 两不愁三保障 item: assured, not assured, or not yet assessed (empty)."""
+    widget = forms.NullBooleanSelect()
+    widget.choices = [("unknown", _("not yet assessed")), ("true", _("assured")), ("false", _("not assured"))]
+    return forms.NullBooleanField(label=label, required=False, widget=widget)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -60,8 +78,18 @@ class HouseholdForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    assured_food = assurance_field(ASSURANCE_LABELS["assured_food"])
+    assured_clothing = assurance_field(ASSURANCE_LABELS["assured_clothing"])
+    assured_education = assurance_field(ASSURANCE_LABELS["assured_education"])
+    assured_medical = assurance_field(ASSURANCE_LABELS["assured_medical"])
+    assured_housing = assurance_field(ASSURANCE_LABELS["assured_housing"])
+    assured_water = assurance_field(ASSURANCE_LABELS["assured_water"])
 
     TYPE_FIELDS = ("type_ordinary", "type_dibao", "type_wubao")
+    ASSURANCE_FIELDS = tuple(ASSURANCE_LABELS)
+
+    def assurance_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.ASSURANCE_FIELDS]
 
 
 class MemberForm(forms.Form):

@@ -30,7 +30,7 @@ from fupin.registry.selectors import (
     household_timeline,
 )
 from fupin.registry.workflow import STEPS, available_actions, procedures_open_to
-from fupin.web.forms import StepForm
+from fupin.web.forms import ASSURANCE_LABELS, StepForm
 from fupin.web.views.common import (
     HtmxHttpRequest,
     can_write,
@@ -44,7 +44,7 @@ from fupin.web.views.common import (
 
 PAGE_SIZE = 50
 # The filters the list shows, in order; the others of the FilterSet still work in the URL.
-LIST_FILTERS = ["q", "area", "status", "cause", "type", "key_village", "procedure"]
+LIST_FILTERS = ["q", "area", "status", "cause", "type", "key_village", "procedure", "deprived"]
 
 
 # --- list -----------------------------------------------------------------------------------
@@ -127,12 +127,22 @@ def _detail_context(
         "secondary_causes": household.secondary_causes.order_by("id"),
         "helpers": household.helpers.order_by("id"),
         "members": household.members.order_by("id"),
+        "assurances": _assurances(household),
         "income": income,
         "chart": chart,
         "can_write": can_write(user),
         **_workflow_context(request, household, step_form),
         **_history_context(request, household),
     }
+
+
+def _assurances(household: Household) -> list[dict[str, Any]]:
+    """The household's 两不愁三保障 items with their state, in the order of the register."""
+    states = {True: _("assured"), False: _("not assured"), None: _("not yet assessed")}
+    return [
+        {"label": ASSURANCE_LABELS[name], "value": getattr(household, name), "state": states[getattr(household, name)]}
+        for name in Household.ASSURANCE_FIELDS
+    ]
 
 
 def _workflow_context(
