@@ -36,9 +36,11 @@ demo: install
 	$(FUPIN) demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED)
 
 test: install
+	scripts/ci/ensure-java
 	$(BIN)/pytest -q
 
 test-pg: install
+	scripts/ci/ensure-java
 	scripts/ci/ensure-postgres
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fupin} $(BIN)/pytest -q
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fupin.accounts",
     "fupin.registry",
     "fupin.exchange",
+    "fupin.analytics",
     "fupin.demo",
     "fupin.web",
 ]
