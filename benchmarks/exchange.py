@@ -14,7 +14,12 @@ loaded two ways into the empty registry tables:
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -86,39 +91,88 @@ def raw_load(scale: float) -> tuple[float, int]:
     return elapsed, count
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def phase(name: str, scale: float, folder: Path) -> dict[str, float]:
+    """One step of the benchmark, in a process of its own, so that one step's memory
+    (the generated demo, the import's frames) is not counted in the next."""
+    if name == "setup":
+        call_command("migrate", verbosity=0)
+        areas_load(rows=read_area_file())
+        if not Household.objects.exists():
+            call_command("demo", scale=scale, seed=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        return {}
+    if name == "export":
+        t = time.perf_counter()
+        export_package(folder, entities=FILES)
+        return {"seconds": time.perf_counter() - t, "bytes": sum(p.stat().st_size for p in folder.iterdir())}
+    if name == "raw":
+        empty_registry()
+        seconds, rows = raw_load(scale)
+        return {"seconds": seconds, "rows": rows}
+    if name in ("import", "reimport"):
+        if name == "import":
+            empty_registry()
+            assert AdminArea.objects.exists()
+        t = time.perf_counter()
+        plan, result = import_package(folder)
+        seconds = time.perf_counter() - t
+        assert not plan.errors, plan.errors[:5]
+        assert result is not None and bool(result["changed"]) == (name == "import"), result
+        return {"seconds": seconds}
+    raise ValueError(name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--phase", choices=["setup", "export", "raw", "import", "reimport"])
+    parser.add_argument("--folder", type=Path)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    areas_load(rows=read_area_file())
-    if not Household.objects.exists():
-        call_command("demo", scale=args.scale, seed=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    folder = Path(tempfile.mkdtemp(prefix="fupin-export-"))
-    t = time.perf_counter()
-    export_package(folder, entities=FILES)
-    exported = time.perf_counter() - t
-    size = sum(p.stat().st_size for p in folder.iterdir())
-    print(f"database: {connection.vendor}; demo scale {args.scale}; export {exported:.1f} s, {size / 1e6:.0f} MB")
+    if args.phase:
+        figures = phase(args.phase, args.scale, args.folder)
+        print(json.dumps({**figures, "peak_mb": peak_mb()}), flush=True)
+        return
 
-    empty_registry()
-    raw_seconds, rows = raw_load(args.scale)
-    empty_registry()
-    assert AdminArea.objects.exists()
-    t = time.perf_counter()
-    plan, result = import_package(folder)
-    fupin_seconds = time.perf_counter() - t
-    assert not plan.errors and result and result["changed"], plan.errors[:5]
-    t = time.perf_counter()
-    plan, again = import_package(folder)
-    reimport = time.perf_counter() - t
-    assert again is not None and not again["changed"]
-    print(f"raw bulk load: {rows:,} rows in {raw_seconds:.1f} s ({rows / raw_seconds:,.0f} rows/s)")
+    folder = Path(tempfile.mkdtemp(prefix="fupin-export-"))
+    results = {}
+    for name in ("setup", "export", "raw", "import", "reimport"):
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.exchange",
+                "--scale",
+                str(args.scale),
+                "--phase",
+                name,
+                "--folder",
+                folder,
+            ],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout
+        results[name] = json.loads(out.strip().splitlines()[-1])
+    shutil.rmtree(folder)
+    export, raw, fupin, again = results["export"], results["raw"], results["import"], results["reimport"]
+    rows = raw["rows"]
     print(
-        f"fupin import (validated): {fupin_seconds:.1f} s ({rows / fupin_seconds:,.0f} rows/s); "
-        f"ratio fupin/raw = {fupin_seconds / raw_seconds:.2f}"
+        f"database: {connection.vendor}; demo scale {args.scale}; "
+        f"export {export['seconds']:.1f} s, {export['bytes'] / 1e6:.0f} MB (peak {export['peak_mb']:,.0f} MB)"
     )
-    print(f"fupin import of the same package again (finds nothing to change): {reimport:.1f} s")
+    print(f"raw bulk load: {rows:,.0f} rows in {raw['seconds']:.1f} s ({rows / raw['seconds']:,.0f} rows/s)")
+    print(
+        f"fupin import (validated): {fupin['seconds']:.1f} s ({rows / fupin['seconds']:,.0f} rows/s, "
+        f"peak {fupin['peak_mb']:,.0f} MB); ratio fupin/raw = {fupin['seconds'] / raw['seconds']:.2f}"
+    )
+    print(
+        f"fupin import of the same package again (finds nothing to change): {again['seconds']:.1f} s "
+        f"(peak {again['peak_mb']:,.0f} MB)"
+    )
 
 
 if __name__ == "__main__":
