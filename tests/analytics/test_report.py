@@ -231,11 +231,34 @@ def test_a_snapshot_is_reused_until_the_registry_changes(db, settings, tmp_path,
     assert fresh.manifest["tables"]["households"]["rows"] == first.manifest["tables"]["households"]["rows"] + 1
 
 
-def test_cli_demo_then_report(tmp_path):
-    """The issue's check, as a user runs it: `fupin demo --scale 0.01 --seed 1 && fupin
-    report annual --year 2009 --format json`, on a fresh SQLite file (read by ADBC)."""
+@pytest.fixture
+def scratch_database(tmp_path):
+    """Environment for running ``fupin`` in a subprocess on a database of its own, of the
+    kind this suite runs on: a SQLite file (read by the ADBC SQLite driver), or a fresh
+    PostgreSQL database (read by the ADBC PostgreSQL driver)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["FUPIN_DATA_DIR"] = str(tmp_path)
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield env
+        return
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    scratch = f"{name}_cli"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        admin.execute(f'CREATE DATABASE "{scratch}"')
+    env["DATABASE_URL"] = f"{base}/{scratch}"
+    yield env
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
+def test_cli_demo_then_report(scratch_database, tmp_path):
+    """The issue's check, as a user runs it: `fupin demo --scale 0.01 --seed 1 && fupin
+    report annual --year 2009 --format json`, on a database of its own."""
+    env = scratch_database
     fupin = [sys.executable, "-m", "fupin"]
     subprocess.run([*fupin, "migrate", "-v", "0"], env=env, check=True)
     subprocess.run([*fupin, "demo", "--scale", "0.01", "--seed", "1"], env=env, check=True, capture_output=True)

@@ -179,43 +179,85 @@ def _sqlite_file() -> str | None:
     return name
 
 
-def read_source(source: Source) -> pa.Table:
-    """One source table, from the database into Arrow in bulk."""
-    sql = _sql_for(source.sql)
-    if connection.vendor == "postgresql":
-        buffer = io.BytesIO()
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-        buffer.seek(0)
-        types = {name: (pa.bool_() if kind == pa.bool_() else kind) for name, kind in source.columns.items()}
-        return pacsv.read_csv(
-            buffer,
-            read_options=pacsv.ReadOptions(column_names=list(source.columns)),
-            convert_options=pacsv.ConvertOptions(
-                column_types=types,
-                true_values=["t"],
-                false_values=["f"],
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    path = _sqlite_file()
-    if path is not None:
-        import adbc_driver_sqlite.dbapi as adbc_sqlite
+def _postgres_uri() -> str:
+    from urllib.parse import quote
 
-        with adbc_sqlite.connect(path) as conn, conn.cursor() as adbc_cursor:
-            adbc_cursor.execute(sql)
-            return _to_schema(adbc_cursor.fetch_arrow_table(), source.columns)
-    # An in-memory SQLite database (the test suite's) is reachable only through Django's
-    # own connection: its rows come back as tuples, turned into columns here.
+    d = connection.settings_dict
+    auth = quote(d.get("USER") or "", safe="")
+    if d.get("PASSWORD"):
+        auth += ":" + quote(d["PASSWORD"], safe="")
+    host = d.get("HOST") or "localhost"
+    port = f":{d['PORT']}" if d.get("PORT") else ""
+    return f"postgresql://{auth}@{host}{port}/{quote(d['NAME'], safe='')}"
+
+
+def _read_copy(sql: str, columns: Columns) -> pa.Table:
+    """PostgreSQL through Django's own connection (inside the caller's transaction):
+    ``COPY ... TO STDOUT`` as CSV, parsed by Arrow."""
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+        for chunk in copy:
+            buffer.write(chunk)
+    buffer.seek(0)
+    return pacsv.read_csv(
+        buffer,
+        read_options=pacsv.ReadOptions(column_names=list(columns)),
+        convert_options=pacsv.ConvertOptions(
+            column_types=columns,
+            true_values=["t"],
+            false_values=["f"],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def _read_django(sql: str, columns: Columns) -> pa.Table:
+    """An in-memory SQLite database (the test suite's) is reachable only through Django's
+    own connection: its rows come back as tuples, turned into columns here."""
     with connection.cursor() as cursor:
         cursor.execute(sql)
         rows = cursor.fetchall()
-    kinds = list(source.columns.values())
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in kinds]
-    arrays = [pa.array(list(values), type=None if rows else kind) for values, kind in zip(columns, kinds, strict=True)]
-    return _to_schema(pa.table(arrays, names=list(source.columns)), source.columns)
+    kinds = list(columns.values())
+    data = list(zip(*rows, strict=True)) if rows else [() for _ in kinds]
+    arrays = [pa.array(list(values), type=None if rows else kind) for values, kind in zip(data, kinds, strict=True)]
+    return _to_schema(pa.table(arrays, names=list(columns)), columns)
+
+
+def read_sources(sources: list[Source]) -> dict[str, pa.Table]:
+    """The source tables, from the database into Arrow in bulk, all from one consistent
+    view of the database.
+
+    Outside a transaction, an ADBC driver reads them (PostgreSQL's binary COPY, or the
+    SQLite file) on a connection of its own, in one repeatable-read transaction. Inside
+    one (a service's, or a test's), only Django's connection sees its uncommitted rows:
+    PostgreSQL's COPY through it, or, for SQLite, its cursor."""
+    tables: dict[str, pa.Table] = {}
+    in_transaction = connection.in_atomic_block
+    if connection.vendor == "postgresql" and in_transaction:
+        return {s.name: _read_copy(_sql_for(s.sql), s.columns) for s in sources}
+    if connection.vendor == "postgresql":
+        import adbc_driver_postgresql.dbapi as adbc_pg
+
+        with adbc_pg.connect(_postgres_uri()) as conn, conn.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            for source in sources:
+                cursor.execute(_sql_for(source.sql))
+                tables[source.name] = _to_schema(cursor.fetch_arrow_table(), source.columns)
+            conn.rollback()
+        return tables
+    path = _sqlite_file()
+    if path is None or in_transaction:
+        return {s.name: _read_django(_sql_for(s.sql), s.columns) for s in sources}
+    import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+    # autocommit off: the driver's transaction holds one read snapshot (WAL) for all reads
+    with adbc_sqlite.connect(path) as conn, conn.cursor() as cursor:
+        for source in sources:
+            cursor.execute(_sql_for(source.sql))
+            tables[source.name] = _to_schema(cursor.fetch_arrow_table(), source.columns)
+        conn.rollback()
+    return tables
 
 
 # --- derivation (DuckDB, in process) -------------------------------------------------------
@@ -306,9 +348,8 @@ def take_snapshot(*, as_of: dt.date | None = None, root: Path | None = None) -> 
     try:
         db = duckdb.connect()
         db.execute("SET preserve_insertion_order = false")
-        for source in _sources(as_of):
-            table = read_source(source)
-            db.register(f"src_{source.name}", table)
+        for name, table in read_sources(_sources(as_of)).items():
+            db.register(f"src_{name}", table)
         db.execute(f"CREATE TABLE areas AS {_AREAS}")
         db.execute(f"CREATE TABLE households AS {_HOUSEHOLDS.format(as_of=as_of.isoformat())}")
         # the other tables pass through: views, written once to Parquet
