@@ -25,6 +25,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -224,40 +225,99 @@ def _read_django(sql: str, columns: Columns) -> pa.Table:
     return _to_schema(pa.table(arrays, names=list(columns)), columns)
 
 
+# The largest tables are read in this many slices (``id % n``), each on a connection of
+# its own, so that the database and the driver work on every core.
+SLICED = {"status_events": 2, "persons": 2}
+
+
+def _tasks(sources: list[Source], workers: int) -> list[tuple[str, str, Columns]]:
+    tasks = []
+    for source in sources:
+        sql = _sql_for(source.sql)
+        n = min(SLICED.get(source.name, 1), workers)
+        if n == 1:
+            tasks.append((source.name, sql, source.columns))
+            continue
+        clause = " AND " if " WHERE " in sql else " WHERE "
+        tasks.extend((source.name, f"{sql}{clause}id % {n} = {i}", source.columns) for i in range(n))
+    return tasks
+
+
+def _gather(tasks: list[tuple[str, str, Columns]], read: Any, workers: int) -> dict[str, pa.Table]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda task: (task[0], read(task[1], task[2])), tasks))
+    parts: dict[str, list[pa.Table]] = {}
+    for name, table in results:
+        parts.setdefault(name, []).append(table)
+    return {name: pa.concat_tables(tables) if len(tables) > 1 else tables[0] for name, tables in parts.items()}
+
+
+def _read_postgres(sources: list[Source], workers: int) -> dict[str, pa.Table]:
+    """ADBC's PostgreSQL driver (binary COPY into Arrow), on several connections that
+    share one exported snapshot of the database, as ``pg_dump --jobs`` does."""
+    import adbc_driver_postgresql.dbapi as adbc_pg
+
+    uri = _postgres_uri()
+    with adbc_pg.connect(uri) as leader, leader.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        exported = cursor.fetchone()[0]
+
+        def read(sql: str, columns: Columns) -> pa.Table:
+            with adbc_pg.connect(uri) as conn, conn.cursor() as worker:
+                worker.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                worker.execute(f"SET TRANSACTION SNAPSHOT '{exported}'")
+                worker.execute(sql)
+                table = _to_schema(worker.fetch_arrow_table(), columns)
+                conn.rollback()
+                return table
+
+        tables = _gather(_tasks(sources, workers), read, workers)
+        leader.rollback()
+    return tables
+
+
+def _read_sqlite(path: str, sources: list[Source], workers: int) -> dict[str, pa.Table]:
+    """ADBC's SQLite driver on several read connections. SQLite cannot share a snapshot
+    between connections: the database's state is compared before and after, and the
+    reads are done again (at most twice more) if something was written meanwhile."""
+    import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+    def read(sql: str, columns: Columns) -> pa.Table:
+        with adbc_sqlite.connect(path) as conn, conn.cursor() as cursor:
+            cursor.execute(sql)
+            table = _to_schema(cursor.fetch_arrow_table(), columns)
+            conn.rollback()
+            return table
+
+    for _ in range(3):
+        before = database_state()
+        tables = _gather(_tasks(sources, workers), read, workers)
+        if database_state() == before:
+            return tables
+    raise RuntimeError("the database kept changing while the snapshot was read; try again")
+
+
 def read_sources(sources: list[Source]) -> dict[str, pa.Table]:
     """The source tables, from the database into Arrow in bulk, all from one consistent
     view of the database.
 
-    Outside a transaction, an ADBC driver reads them (PostgreSQL's binary COPY, or the
-    SQLite file) on a connection of its own, in one repeatable-read transaction. Inside
+    Outside a transaction, an ADBC driver reads them on connections of its own, in
+    parallel (PostgreSQL's binary COPY under one shared snapshot; the SQLite file). Inside
     one (a service's, or a test's), only Django's connection sees its uncommitted rows:
     PostgreSQL's COPY through it, or, for SQLite, its cursor."""
-    tables: dict[str, pa.Table] = {}
+    workers = max(1, min(4, os.cpu_count() or 1))
     in_transaction = connection.in_atomic_block
-    if connection.vendor == "postgresql" and in_transaction:
-        return {s.name: _read_copy(_sql_for(s.sql), s.columns) for s in sources}
     if connection.vendor == "postgresql":
-        import adbc_driver_postgresql.dbapi as adbc_pg
-
-        with adbc_pg.connect(_postgres_uri()) as conn, conn.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            for source in sources:
-                cursor.execute(_sql_for(source.sql))
-                tables[source.name] = _to_schema(cursor.fetch_arrow_table(), source.columns)
-            conn.rollback()
-        return tables
+        if in_transaction:
+            return {s.name: _read_copy(_sql_for(s.sql), s.columns) for s in sources}
+        return _read_postgres(sources, workers)
     path = _sqlite_file()
     if path is None or in_transaction:
         return {s.name: _read_django(_sql_for(s.sql), s.columns) for s in sources}
-    import adbc_driver_sqlite.dbapi as adbc_sqlite
-
-    # autocommit off: the driver's transaction holds one read snapshot (WAL) for all reads
-    with adbc_sqlite.connect(path) as conn, conn.cursor() as cursor:
-        for source in sources:
-            cursor.execute(_sql_for(source.sql))
-            tables[source.name] = _to_schema(cursor.fetch_arrow_table(), source.columns)
-        conn.rollback()
-    return tables
+    return _read_sqlite(path, sources, workers)
 
 
 # --- derivation (DuckDB, in process) -------------------------------------------------------
