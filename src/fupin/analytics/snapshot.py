@@ -199,6 +199,8 @@ def _read_copy(sql: str, columns: Columns) -> pa.Table:
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
         for chunk in copy:
             buffer.write(chunk)
+    if not buffer.tell():  # no rows: Arrow's reader refuses an empty file
+        return pa.table({name: pa.array([], type=kind) for name, kind in columns.items()})
     buffer.seek(0)
     return pacsv.read_csv(
         buffer,
