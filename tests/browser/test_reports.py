@@ -30,6 +30,7 @@ def test_annual_report_in_both_languages(tree, page, make_user, settings, tmp_pa
     from fupin.geo.models import AdminArea
 
     settings.DATA_DIR = tmp_path
+    page.set_default_timeout(60_000)  # each report page may take a snapshot first; CI machines are busy
     officer = make_user(Role.COUNTY, (YANSHOU,))
     village = AdminArea.objects.in_area(YANSHOU).filter(level="village", kind="village").order_by("code").first()
     _household(officer, village.code, "王春生", "700")
