@@ -42,30 +42,14 @@ from django.db import connection
 
 from fupin.analytics.engine import Engine
 from fupin.analytics.report import annual_report
-from fupin.analytics.selectors import measures
+from fupin.analytics.selectors import MEASURE_COLUMNS, measures
 from fupin.analytics.snapshot import Snapshot, take_snapshot
 from fupin.geo.services import areas_load, read_area_file
 from fupin.registry.models import Household
 
 YEAR = 2009
 AS_OF = dt.date(2009, 12, 31)
-COLUMNS = [
-    "households",
-    "population",
-    "poor",
-    "fgt0",
-    "fgt1",
-    "fgt2",
-    "watts",
-    "sen",
-    "sst",
-    "gini",
-    "theil_t",
-    "theil_l",
-    "atkinson_0_5",
-    "atkinson_1",
-    "atkinson_2",
-]
+COLUMNS = ["households", "population", "poor", *MEASURE_COLUMNS]
 Rows = list[dict[str, Any]]
 
 

@@ -52,9 +52,15 @@ def page(browser, live_server):
 
 @pytest.fixture
 def tree(transactional_db):
-    """Live-server tests flush the database after each test: reload the tree if needed."""
+    """Live-server tests flush the database after each test: reload the tree, and the
+    national poverty lines that a data migration seeds, if needed."""
+    from importlib import import_module
+
+    from django.apps import apps
+
     from fupin.geo.models import AdminArea
     from fupin.geo.services import areas_load, read_area_file
 
     if not AdminArea.objects.exists():
         areas_load(rows=read_area_file())
+    import_module("fupin.registry.migrations.0002_national_poverty_lines").seed_lines(apps, None)

@@ -18,6 +18,22 @@ from fupin.analytics.measures import fgt_decomposition, poverty_measures
 # Group by this level: the column of the households' table that holds the area's code.
 LEVEL_COLUMNS = {"city": "city_code", "county": "county_code", "township": "township_code", "village": "village_code"}
 PROVINCE = "230000000000"
+# The measures a page, a report or a benchmark shows, in order (measures.poverty_measures
+# also gives counts and the households left out of the log-based measures).
+MEASURE_COLUMNS = [
+    "fgt0",
+    "fgt1",
+    "fgt2",
+    "watts",
+    "sen",
+    "sst",
+    "gini",
+    "theil_t",
+    "theil_l",
+    "atkinson_0_5",
+    "atkinson_1",
+    "atkinson_2",
+]
 
 
 def lines_by_city(scope: Scope, year: int | None = None) -> dict[str | None, float]:

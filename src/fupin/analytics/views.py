@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from fupin.analytics.engine import Engine
 from fupin.analytics.measures import describe
 from fupin.analytics.report import annual_report, year_end
-from fupin.analytics.selectors import LEVEL_COLUMNS, measures, multidimensional, status_flows, targeting_check
+from fupin.analytics.selectors import (
+    LEVEL_COLUMNS,
+    MEASURE_COLUMNS,
+    measures,
+    multidimensional,
+    status_flows,
+    targeting_check,
+)
 from fupin.analytics.snapshot import snapshot_for
 from fupin.core.areacodes import normalize
 from fupin.core.errors import InvalidInput, OutOfScope
@@ -26,6 +33,11 @@ from fupin.registry.models import IncomeRecord
 from fupin.web.views.common import error_page
 
 PROVINCE = "230000000000"
+PAGES = [
+    ("annual", _lazy("Annual report")),
+    ("measures", _lazy("Poverty measures")),
+    ("dynamics", _lazy("Dynamics and targeting")),
+]
 LEVELS = [
     ("city", _lazy("each city")),
     ("county", _lazy("each county")),
@@ -71,6 +83,13 @@ def _parse(request: HttpRequest, years: list[int], default_area: str) -> tuple[i
     return year, area
 
 
+def _parse_by(request: HttpRequest) -> str | None:
+    by = request.GET.get("by") or None
+    if by is not None and by not in LEVEL_COLUMNS:
+        raise InvalidInput(_("Not a level."), field="by")
+    return by
+
+
 @login_required
 def annual(request: HttpRequest) -> HttpResponse:
     years = report_years()
@@ -100,28 +119,13 @@ def annual(request: HttpRequest) -> HttpResponse:
             "report": report,
             "sections": report.sections(),
             "area_name": report.area_name(),
+            "pages": PAGES,
             "years": years,
             "year": year,
             "areas": areas,
             "area_code": area,
         },
     )
-
-
-MEASURE_COLUMNS = [
-    "fgt0",
-    "fgt1",
-    "fgt2",
-    "watts",
-    "sen",
-    "sst",
-    "gini",
-    "theil_t",
-    "theil_l",
-    "atkinson_0_5",
-    "atkinson_1",
-    "atkinson_2",
-]
 
 
 @login_required
@@ -133,9 +137,7 @@ def measures_page(request: HttpRequest) -> HttpResponse:
         return error_page(request, OutOfScope())
     try:
         year, area = _parse(request, years, areas[0].code)
-        by = request.GET.get("by") or None
-        if by is not None and by not in LEVEL_COLUMNS:
-            raise InvalidInput(_("Not a level."), field="by")
+        by = _parse_by(request)
         line_text = (request.GET.get("line") or "").strip()
         try:
             line = float(line_text) if line_text else None
@@ -207,6 +209,7 @@ def measures_page(request: HttpRequest) -> HttpResponse:
             "k_value": k,
             "mpi_headers": mpi_headers,
             "mpi_rows": mpi_rows,
+            "pages": PAGES,
             "years": years,
             "year": year,
             "areas": areas,
@@ -232,9 +235,7 @@ def dynamics_page(request: HttpRequest) -> HttpResponse:
         return error_page(request, OutOfScope())
     try:
         year, area = _parse(request, years, areas[0].code)
-        by = request.GET.get("by") or None
-        if by is not None and by not in LEVEL_COLUMNS:
-            raise InvalidInput(_("Not a level."), field="by")
+        by = _parse_by(request)
         try:
             margin = float(request.GET.get("margin") or 0.5)
         except ValueError as exc:
@@ -260,6 +261,7 @@ def dynamics_page(request: HttpRequest) -> HttpResponse:
         request,
         "analytics/dynamics_page.html",
         {
+            "pages": PAGES,
             "years": years,
             "year": year,
             "previous": year - 1,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fupin.demo.structure import Structure
+from fupin.registry.choices import ASSURANCE_FIELDS
 
 POOR_HOUSEHOLDS = 692_000
 POOR_PEOPLE = 2_130_000
@@ -51,14 +52,6 @@ CAUSES = [
 CAUSE_P = np.array([0.22, 0.08, 0.06, 0.07, 0.05, 0.03, 0.12, 0.12, 0.16, 0.03, 0.04, 0.02])
 
 # --- 两不愁三保障 and safe drinking water ---------------------------------------------------
-ASSURANCE_FIELDS = [
-    "assured_food",
-    "assured_clothing",
-    "assured_education",
-    "assured_medical",
-    "assured_housing",
-    "assured_water",
-]
 ASSURANCE_STREAM = 1  # spawn key of the items' own random stream
 # chance of not being assured in each item (order of ASSURANCE_FIELDS) for a poor, an
 # exited and a non-poor household, before the causes and members adjust it

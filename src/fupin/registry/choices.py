@@ -120,3 +120,16 @@ class LineScope(models.TextChoices):
     NATIONAL = "national", _("national line")
     PROVINCIAL = "provincial", _("provincial line")
     MUNICIPAL = "municipal", _("municipal line")
+
+
+# The "two no worries, three guarantees" (两不愁三保障) plus safe drinking water: the
+# household items checked at identification and exit, and the indicators of the
+# multidimensional poverty measure (fupin.analytics.mpi). One field each on Household.
+ASSURANCE_FIELDS = [
+    "assured_food",
+    "assured_clothing",
+    "assured_education",
+    "assured_medical",
+    "assured_housing",
+    "assured_water",
+]

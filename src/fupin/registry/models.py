@@ -13,6 +13,7 @@ from fupin.core.models import TimeStampedModel
 from fupin.core.scoping import ScopedQuerySet
 from fupin.geo.models import AdminArea
 from fupin.registry.choices import (
+    ASSURANCE_FIELDS,
     Action,
     Cause,
     Disability,
@@ -36,19 +37,6 @@ def money(label: Any) -> models.DecimalField:
 
 class HouseholdQuerySet(ScopedQuerySet):
     area_lookup = "village"
-
-
-# The "two no worries, three guarantees" (两不愁三保障) plus safe drinking water: the
-# household items checked at identification and exit, and the indicators of the
-# multidimensional poverty measure (fupin.analytics.mpi).
-ASSURANCE_FIELDS = [
-    "assured_food",
-    "assured_clothing",
-    "assured_education",
-    "assured_medical",
-    "assured_housing",
-    "assured_water",
-]
 
 
 def assurance(label: Any) -> models.BooleanField:
