@@ -5,25 +5,8 @@ from playwright.sync_api import expect
 
 from fupin.core.choices import Role
 from fupin.registry import services
-from tests.conftest import PASSWORD, YANSHOU, id_number
-
-
-def _household(actor, village, name, wage):
-    household = services.household_register(
-        actor=actor,
-        data=services.HouseholdData(
-            village_code=village,
-            main_cause="ILLNESS",
-            type_ordinary=True,
-            members=[
-                services.MemberData(
-                    name=name, id_number=id_number("230129"), relation="HEAD", education="PRIMARY", labour="ORDINARY"
-                )
-            ],
-        ),
-    )
-    services.income_record_save(actor=actor, household=household, year=2009, amounts={"wage": wage})
-    return household
+from tests.browser.test_household_flow import _household
+from tests.conftest import PASSWORD, YANSHOU
 
 
 def test_annual_report_in_both_languages(tree, page, make_user, settings, tmp_path):
@@ -33,8 +16,9 @@ def test_annual_report_in_both_languages(tree, page, make_user, settings, tmp_pa
     page.set_default_timeout(60_000)  # each report page may take a snapshot first; CI machines are busy
     officer = make_user(Role.COUNTY, (YANSHOU,))
     village = AdminArea.objects.in_area(YANSHOU).filter(level="village", kind="village").order_by("code").first()
-    _household(officer, village.code, "王春生", "700")
-    _household(officer, village.code, "李秋月", "5000")
+    _household(officer, village.code, "王春生")  # 700 yuan in 2009: under the line
+    rich = _household(officer, village.code, "李秋月")
+    services.income_record_save(actor=officer, household=rich, year=2009, amounts={"wage": "5000"})
 
     page.goto("/accounts/login/")
     page.fill("#id_username", officer.username)
