@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "fupin.geo",
     "fupin.accounts",
     "fupin.registry",
+    "fupin.programs",
+    "fupin.funds",
     "fupin.exchange",
     "fupin.analytics",
     "fupin.demo",

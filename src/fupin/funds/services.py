@@ -1,0 +1,359 @@
+"""Every write to the funds ledger. Each posts one entry (or one reversing entry), updates
+the accounts it touches with their rows locked, checks the ledger's invariants on the
+locked rows, and records its audit event, all in one transaction.
+
+Two postings that touch the same account queue on its row lock (``SELECT ... FOR UPDATE``
+on PostgreSQL; SQLite's single writer, taken at BEGIN IMMEDIATE), so the second sees what
+the first wrote and is refused if together they would overdraw."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.core.areacodes import descendant_range
+from fupin.core.audit import audit_log, snapshot
+from fupin.core.choices import Role
+from fupin.core.errors import Conflict, InvalidInput
+from fupin.core.policy import check_role, check_scope
+from fupin.funds.choices import EntryKind, Source
+from fupin.funds.models import Account, Entry
+from fupin.geo.choices import Level
+from fupin.geo.models import AdminArea
+from fupin.programs.models import Project
+
+CENT = Decimal("0.01")
+
+
+class Overdrawn(InvalidInput):
+    code = "overdrawn"
+
+
+def _amount(value: Any, *, record: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError) as exc:
+        raise InvalidInput(_("Not a number."), field="amount", record=record) from exc
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidInput(_("An amount greater than zero."), field="amount", record=record)
+    if amount != amount.quantize(CENT):
+        raise InvalidInput(_("At most two decimal places (fen)."), field="amount", record=record)
+    if amount >= Decimal("1e14"):
+        raise InvalidInput(_("The amount is too large."), field="amount", record=record)
+    return amount
+
+
+def _source(value: str, *, record: str) -> str:
+    if value not in Source.values:
+        raise InvalidInput(
+            _("“%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": ", ".join(Source.values)},
+            field="source",
+            record=record,
+        )
+    return value
+
+
+def _year(value: Any, *, record: str) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(_("Not a year."), field="year", record=record) from exc
+    if not 1980 <= year <= 2100:
+        raise InvalidInput(_("A year between 1980 and 2100."), field="year", record=record)
+    return year
+
+
+def _accounts(keys: list[dict[str, Any]]) -> list[Account]:
+    """The accounts for these keys, created if missing, locked in id order (so that two
+    postings never wait on each other in opposite orders)."""
+    ids = []
+    for key in keys:
+        account = Account.objects.filter(**key).first()
+        if account is None:
+            try:
+                with transaction.atomic():
+                    account = Account.objects.create(**key)
+            except IntegrityError:  # created meanwhile by another posting
+                account = Account.objects.get(**key)
+        ids.append(account.pk)
+    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    return [locked[pk] for pk in ids]
+
+
+def _node(area: AdminArea | None = None, project: Project | None = None) -> dict[str, Any]:
+    return {"area": area, "project": None} if area is not None else {"area": None, "project": project}
+
+
+def _fmt(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+def _refuse(available: Decimal, amount: Decimal, what: str, *, record: str) -> None:
+    raise Overdrawn(
+        _("%(what)s: %(amount)s yuan asked, %(available)s yuan available.")
+        % {"what": what, "amount": _fmt(amount), "available": _fmt(available)},
+        field="amount",
+        record=record,
+        extra={"available": str(available), "requested": str(amount)},
+    )
+
+
+def _post(
+    *,
+    actor: Any,
+    kind: str,
+    source: str,
+    year: int,
+    amount: Decimal,
+    on: dt.date,
+    area: AdminArea,
+    to_area: AdminArea | None = None,
+    project: Project | None = None,
+    reverses: Entry | None = None,
+    document: str = "",
+    note: str = "",
+    record: str,
+) -> Entry:
+    """Apply one movement (``amount`` may be negative for a reversal) to the accounts and
+    write its entry, refusing anything that breaks an invariant."""
+    key = {"source": source, "year": year}
+    if kind == EntryKind.APPROPRIATION:
+        [acc] = _accounts([{**_node(area), **key}])
+        if acc.received + amount < acc.allocated:
+            _refuse(acc.available, -amount, _("Reversing more than the area has not yet allocated"), record=record)
+        acc.received += amount
+        changed = [acc]
+    elif kind == EntryKind.ALLOCATION:
+        target = _node(to_area) if to_area is not None else _node(project=project)
+        src, dst = _accounts([{**_node(area), **key}, {**target, **key}])
+        if amount > 0 and amount > src.available:
+            _refuse(
+                src.available,
+                amount,
+                _("Allocation beyond what the area received and has not allocated"),
+                record=record,
+            )
+        if amount < 0 and dst.available < -amount:
+            _refuse(
+                dst.available, -amount, _("The receiver has already allocated or disbursed these funds"), record=record
+            )
+        src.allocated += amount
+        dst.received += amount
+        changed = [src, dst]
+    else:
+        [acc] = _accounts([{**_node(project=project), **key}])
+        if amount > acc.available:
+            _refuse(acc.available, amount, _("Disbursement beyond what was allocated to the project"), record=record)
+        acc.disbursed += amount
+        changed = [acc]
+    for acc in changed:
+        acc.save(update_fields=["received", "allocated", "disbursed"])
+    entry = Entry.objects.create(
+        kind=kind,
+        source=source,
+        year=year,
+        date=on,
+        amount=amount,
+        area=area,
+        to_area=to_area,
+        project=project,
+        reverses=reverses,
+        document=document,
+        note=note,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_log(
+        actor=actor,
+        action=f"fund.{kind}" + (".reverse" if reverses is not None else ""),
+        obj=entry,
+        root=project if project is not None else entry,
+        after=snapshot(entry),
+        area_code=project.area.code if project is not None and kind == EntryKind.DISBURSEMENT else area.code,
+        note=note,
+    )
+    return entry
+
+
+@transaction.atomic
+def appropriate(
+    *,
+    actor: Any,
+    area: AdminArea,
+    source: str,
+    year: int,
+    amount: Any,
+    on: dt.date | None = None,
+    document: str = "",
+    note: str = "",
+) -> Entry:
+    """Funds of a source and year reach an area: central and provincial funds the
+    province, a city's or county's own funds that city or county."""
+    record = area.code
+    check_role(actor, Role.COUNTY, record=record)
+    check_scope(actor, area.code, record=record, field="area")
+    if area.level not in (Level.PROVINCE, Level.CITY, Level.COUNTY):
+        raise InvalidInput(_("Funds are appropriated to a province, city or county."), field="area", record=record)
+    return _post(
+        actor=actor,
+        kind=EntryKind.APPROPRIATION,
+        source=_source(source, record=record),
+        year=_year(year, record=record),
+        amount=_amount(amount, record=record),
+        on=on or timezone.localdate(),
+        area=area,
+        document=document,
+        note=note,
+        record=record,
+    )
+
+
+@transaction.atomic
+def allocate(
+    *,
+    actor: Any,
+    from_area: AdminArea,
+    source: str,
+    year: int,
+    amount: Any,
+    to_area: AdminArea | None = None,
+    project: Project | None = None,
+    on: dt.date | None = None,
+    document: str = "",
+    note: str = "",
+) -> Entry:
+    """Pass funds down: from an area to an area below it, or to a project in it."""
+    record = from_area.code
+    check_role(actor, Role.COUNTY, record=record)
+    check_scope(actor, from_area.code, record=record, field="from_area")
+    if (to_area is None) == (project is None):
+        raise InvalidInput(_("Allocate to an area or to a project."), field="to_area", record=record)
+    lo, hi = descendant_range(from_area.code)
+    if to_area is not None and (to_area.code == from_area.code or not lo <= to_area.code <= hi):
+        raise InvalidInput(
+            _("%(to)s is not an area below %(from)s.") % {"to": to_area.code, "from": from_area.code},
+            field="to_area",
+            record=record,
+        )
+    if project is not None and not lo <= project.area.code <= hi:
+        raise InvalidInput(
+            _("Project %(project)s is not in %(from)s.") % {"project": project.code, "from": from_area.code},
+            field="project",
+            record=record,
+        )
+    return _post(
+        actor=actor,
+        kind=EntryKind.ALLOCATION,
+        source=_source(source, record=record),
+        year=_year(year, record=record),
+        amount=_amount(amount, record=record),
+        on=on or timezone.localdate(),
+        area=from_area,
+        to_area=to_area,
+        project=project,
+        document=document,
+        note=note,
+        record=record,
+    )
+
+
+@transaction.atomic
+def disburse(
+    *,
+    actor: Any,
+    project: Project,
+    source: str,
+    year: int,
+    amount: Any,
+    on: dt.date | None = None,
+    document: str = "",
+    note: str = "",
+) -> Entry:
+    """A project pays out funds allocated to it."""
+    record = project.code
+    check_role(actor, Role.TOWNSHIP, record=record)
+    check_scope(actor, project.area.code, record=record, field="project")
+    return _post(
+        actor=actor,
+        kind=EntryKind.DISBURSEMENT,
+        source=_source(source, record=record),
+        year=_year(year, record=record),
+        amount=_amount(amount, record=record),
+        on=on or timezone.localdate(),
+        area=project.area,
+        project=project,
+        document=document,
+        note=note,
+        record=record,
+    )
+
+
+@transaction.atomic
+def reverse(*, actor: Any, entry: Entry, reason: str, on: dt.date | None = None) -> Entry:
+    """Correct an entry by posting its opposite. Refused when the money has moved on (an
+    allocation whose receiver has allocated or disbursed it): reverse those first."""
+    entry = Entry.objects.select_related("area", "to_area", "project__area").get(pk=entry.pk)
+    record = f"#{entry.pk}"
+    check_role(actor, Role.COUNTY if entry.kind != EntryKind.DISBURSEMENT else Role.TOWNSHIP, record=record)
+    check_scope(actor, entry.area.code, record=record)
+    if entry.reverses_id is not None:
+        raise InvalidInput(_("A reversing entry cannot itself be reversed."), record=record)
+    if Entry.objects.filter(reverses=entry).exists():
+        raise Conflict(_("This entry has already been reversed."), record=record)
+    if not reason.strip():
+        raise InvalidInput(_("Give a reason for the correction."), field="reason", record=record)
+    return _post(
+        actor=actor,
+        kind=entry.kind,
+        source=entry.source,
+        year=entry.year,
+        amount=-entry.amount,
+        on=on or timezone.localdate(),
+        area=entry.area,
+        to_area=entry.to_area,
+        project=entry.project,
+        reverses=entry,
+        document=entry.document,
+        note=reason.strip(),
+        record=record,
+    )
+
+
+def check_accounts() -> list[str]:
+    """Differences between the accounts and the sums of the ledger (an empty list when
+    they agree): what an auditor runs, and what the property tests check."""
+    from collections import defaultdict
+
+    sums: dict[tuple[Any, ...], dict[str, Decimal]] = defaultdict(
+        lambda: {"received": Decimal(0), "allocated": Decimal(0), "disbursed": Decimal(0)}
+    )
+    for e in Entry.objects.values("kind", "source", "year", "amount", "area_id", "to_area_id", "project_id"):
+        key = (e["source"], e["year"])
+        if e["kind"] == EntryKind.APPROPRIATION:
+            sums[("area", e["area_id"], *key)]["received"] += e["amount"]
+        elif e["kind"] == EntryKind.ALLOCATION:
+            sums[("area", e["area_id"], *key)]["allocated"] += e["amount"]
+            target = ("area", e["to_area_id"]) if e["to_area_id"] else ("project", e["project_id"])
+            sums[(*target, *key)]["received"] += e["amount"]
+        else:
+            sums[("project", e["project_id"], *key)]["disbursed"] += e["amount"]
+    problems = []
+    seen = set()
+    for acc in Account.objects.all():
+        node = ("area", acc.area_id) if acc.area_id else ("project", acc.project_id)
+        key = (*node, acc.source, acc.year)
+        seen.add(key)
+        want = sums.get(key, {"received": Decimal(0), "allocated": Decimal(0), "disbursed": Decimal(0)})
+        for name, value in want.items():
+            if getattr(acc, name) != value:
+                problems.append(f"{key}: {name} {getattr(acc, name)} != ledger {value}")
+        if not acc.disbursed + acc.allocated <= acc.received:
+            problems.append(f"{key}: allocated {acc.allocated} + disbursed {acc.disbursed} > received {acc.received}")
+    problems.extend(f"{key}: no account" for key in set(sums) - seen if any(sums[key].values()))
+    return problems
+
+
