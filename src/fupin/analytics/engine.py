@@ -83,6 +83,31 @@ class Scope:
     def households(self) -> ir.Table:
         return self._under(self.tables["households"], "village_code")
 
+    def village_plans(self) -> ir.Table:
+        """Village plans of entire village advancement of villages under the area."""
+        return self._under(self.tables["village_plans"], "village_code")
+
+    def projects(self) -> ir.Table:
+        """Projects located under the area (with their plan's batch, if any)."""
+        return self._under(self.tables["projects"], "area_code")
+
+    def batch_projects(self) -> ir.Table:
+        """Projects of the village plans of the year's batch: the batch whose years
+        include the scope's year."""
+        projects = self.projects()
+        return projects.filter((projects.batch_start <= self.year) & (projects.batch_end >= self.year))
+
+    def disbursed(self, projects: ir.Table, sources: tuple[str, ...] | None = None) -> ir.Scalar:
+        """Net disbursements (reversals included) to these projects dated in the year."""
+        entries = self.tables["fund_entries"]
+        entries = entries.filter(
+            (entries.kind == "disbursement") & (entries.date.year() == self.year) & (entries.date <= self.year_end)
+        )
+        if sources is not None:
+            entries = entries.filter(entries.source.isin(list(sources)))
+        paid = entries.semi_join(projects, entries.project_id == projects.id)
+        return ibis.coalesce(paid.amount.sum(), 0)
+
     def incomes(self, year: int | None = None) -> ir.Table:
         incomes = self.tables["incomes"]
         incomes = incomes.filter(incomes.year == (year if year is not None else self.year))

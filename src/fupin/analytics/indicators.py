@@ -24,6 +24,8 @@ import ibis.expr.types as ir
 from django.utils.translation import gettext_lazy as _
 
 from fupin.analytics.engine import Scope
+from fupin.funds.choices import FISCAL, INTEGRATED, SOCIAL, Source
+from fupin.programs.catalogue import CATALOGUE
 
 Compute = Callable[[Scope], Any]
 
@@ -157,6 +159,121 @@ def poor_people(scope: Scope) -> ir.Scalar:
 def people_lifted(scope: Scope) -> ir.Scalar:
     households = scope.households()
     return _sum(households.filter(households.exited_on <= scope.year_end)["size"])
+
+
+# --- entire village advancement ----------------------------------------------------------
+
+
+@computes("evap.villages_completed_cumulative")
+def villages_completed_cumulative(scope: Scope) -> ir.Scalar:
+    plans = scope.village_plans()
+    return plans.filter(plans.accepted_on <= scope.year_end).count()
+
+
+def _completed_villages(scope: Scope) -> ir.Table:
+    plans = scope.village_plans()
+    return plans.filter(plans.accepted_on <= scope.year_end).select("village_code")
+
+
+@computes("evap.per_capita_income")
+def advanced_per_capita_income(scope: Scope) -> ir.Scalar:
+    """Person-weighted mean of per capita net income: the households' net income over
+    their people (each household's per capita income weighted by its size)."""
+    incomes = scope.incomes()
+    villages = _completed_villages(scope)
+    incomes = incomes.semi_join(villages, incomes.village_code == villages.village_code)
+    return incomes.net_income.sum() / incomes.household_size.sum()
+
+
+def _batch_plans(scope: Scope) -> ir.Table:
+    plans = scope.village_plans()
+    return plans.filter((plans.batch_start <= scope.year) & (plans.batch_end >= scope.year))
+
+
+@computes("evap.batch_villages_completed")
+def batch_villages_completed(scope: Scope) -> ir.Scalar:
+    plans = _batch_plans(scope)
+    return plans.filter((plans.accepted_on.year() == scope.year) & (plans.accepted_on <= scope.year_end)).count()
+
+
+@computes("evap.funds.fiscal")
+def batch_funds_fiscal(scope: Scope) -> ir.Scalar:
+    return scope.disbursed(scope.batch_projects(), FISCAL)
+
+
+@computes("evap.funds.social")
+def batch_funds_social(scope: Scope) -> ir.Scalar:
+    return scope.disbursed(scope.batch_projects(), SOCIAL)
+
+
+@computes("evap.funds.integrated_total")
+def batch_funds_integrated(scope: Scope) -> ir.Scalar:
+    return scope.disbursed(scope.batch_projects(), INTEGRATED)
+
+
+@computes("evap.funds.avg_per_village")
+def batch_funds_per_village(scope: Scope) -> float | None:
+    villages = scope.con.execute(_batch_plans(scope).count())
+    if not villages:
+        return None
+    return float(scope.con.execute(batch_funds_integrated(scope))) / villages
+
+
+@computes("evap.labor_participants")
+def batch_labour(scope: Scope) -> ir.Scalar:
+    labour = scope.tables["labour_inputs"]
+    projects = scope.batch_projects()
+    labour = labour.filter(labour.year == scope.year).semi_join(projects, labour.project_id == projects.id)
+    return _sum(labour.persons)
+
+
+@computes("evap.industrial.poor_households")
+def batch_industry_poor_households(scope: Scope) -> ir.Scalar:
+    """Distinct households identified as poor by the year's end (poor or since exited)
+    among the beneficiaries of the batch's industrial projects."""
+    projects = scope.batch_projects()
+    projects = projects.filter(projects.category == "industry")
+    reached = scope.tables["beneficiaries"]
+    reached = reached.filter(reached.year <= scope.year).semi_join(projects, reached.project_id == projects.id)
+    households = scope.households()
+    poor = households.filter(households.identified_on <= scope.year_end)
+    return reached.semi_join(poor, reached.household_id == poor.id).household_id.nunique()
+
+
+def _output(scope: Scope, code: str) -> ir.Scalar:
+    outputs = scope.tables["project_outputs"]
+    projects = scope.batch_projects()
+    outputs = outputs.filter((outputs.kind == code) & (outputs.year == scope.year))
+    return _sum(outputs.semi_join(projects, outputs.project_id == projects.id).quantity)
+
+
+for _code, *_rest in CATALOGUE:
+    computes(f"output.{_code}")(functools.partial(_output, code=_code))
+
+
+# --- contiguous development --------------------------------------------------------------------
+
+
+def _zone_projects(scope: Scope) -> ir.Table:
+    projects = scope.projects()
+    return projects.filter(projects.zone_code.notnull())
+
+
+@computes("contiguous.funds_fiscal")
+def contiguous_fiscal(scope: Scope) -> ir.Scalar:
+    return scope.disbursed(_zone_projects(scope), FISCAL)
+
+
+@computes("contiguous.funds_integrated")
+def contiguous_integrated(scope: Scope) -> ir.Scalar:
+    return scope.disbursed(_zone_projects(scope), (Source.SECTOR,))
+
+
+@computes("contiguous.counties")
+def contiguous_counties(scope: Scope) -> ir.Scalar:
+    zones = scope._under(scope.tables["zone_counties"], "county_code")
+    active = zones.filter((zones.start_year <= scope.year) & (zones.end_year.isnull() | (zones.end_year >= scope.year)))
+    return active.county_code.nunique()
 
 
 # --- the registry --------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 # Source tables: column name -> Arrow type, and the SELECT that produces them (in that
 # order). Dates come out as ISO text on SQLite and are cast by Arrow.
@@ -136,6 +136,76 @@ def _sources(as_of: dt.date) -> list[Source]:
             "CAST(transfer AS DOUBLE PRECISION), CAST(production_costs AS DOUBLE PRECISION), "
             "CAST(net_income AS DOUBLE PRECISION) "
             f"FROM registry_incomerecord WHERE year <= {as_of.year}",
+        ),
+        Source(
+            "village_plans",
+            {
+                "id": pa.int64(),
+                "village_code": pa.string(),
+                "batch": pa.int32(),
+                "batch_start": pa.int32(),
+                "batch_end": pa.int32(),
+                "status": pa.string(),
+                "accepted_on": pa.date32(),
+            },
+            "SELECT p.id, a.code, b.number, b.start_year, b.end_year, p.status, p.accepted_on "
+            "FROM programs_villageplan p JOIN programs_batch b ON b.id = p.batch_id "
+            "JOIN geo_adminarea a ON a.id = p.village_id",
+        ),
+        Source(
+            "projects",
+            {
+                "id": pa.int64(),
+                "code": pa.string(),
+                "program": pa.string(),
+                "category": pa.string(),
+                "area_code": pa.string(),
+                "plan_id": pa.int64(),
+                "zone_code": pa.string(),
+                "start_year": pa.int32(),
+                "end_year": pa.int32(),
+            },
+            "SELECT p.id, p.code, p.program, p.category, a.code, p.plan_id, z.code, p.start_year, p.end_year "
+            "FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id "
+            "LEFT JOIN programs_contiguouszone z ON z.id = p.zone_id",
+        ),
+        Source(
+            "project_outputs",
+            {"project_id": pa.int64(), "kind": pa.string(), "year": pa.int32(), "quantity": pa.float64()},
+            "SELECT o.project_id, k.code, o.year, CAST(o.quantity AS DOUBLE PRECISION) "
+            "FROM programs_projectoutput o JOIN programs_outputkind k ON k.id = o.kind_id",
+        ),
+        Source(
+            "beneficiaries",
+            {"project_id": pa.int64(), "household_id": pa.int64(), "year": pa.int32()},
+            "SELECT project_id, household_id, year FROM programs_beneficiary",
+        ),
+        Source(
+            "labour_inputs",
+            {"project_id": pa.int64(), "year": pa.int32(), "persons": pa.int64(), "person_days": pa.int64()},
+            "SELECT project_id, year, persons, person_days FROM programs_labourinput",
+        ),
+        Source(
+            "zone_counties",
+            {"zone_code": pa.string(), "county_code": pa.string(), "start_year": pa.int32(), "end_year": pa.int32()},
+            "SELECT z.code, a.code, z.start_year, z.end_year FROM programs_contiguouszone z "
+            "JOIN programs_contiguouszone_counties c ON c.contiguouszone_id = z.id "
+            "JOIN geo_adminarea a ON a.id = c.adminarea_id",
+        ),
+        Source(
+            "fund_entries",
+            {
+                "id": pa.int64(),
+                "kind": pa.string(),
+                "source": pa.string(),
+                "year": pa.int32(),
+                "date": pa.date32(),
+                "amount": pa.float64(),
+                "area_code": pa.string(),
+                "project_id": pa.int64(),
+            },
+            "SELECT e.id, e.kind, e.source, e.year, e.date, CAST(e.amount AS DOUBLE PRECISION), a.code, e.project_id "
+            "FROM funds_entry e JOIN geo_adminarea a ON a.id = e.area_id",
         ),
         Source(
             "status_events",
@@ -281,6 +351,9 @@ def _read_postgres(sources: list[Source], workers: int) -> dict[str, pa.Table]:
     return tables
 
 
+SQLITE_BATCH_ROWS = 1 << 30
+
+
 def _read_sqlite(path: str, sources: list[Source], workers: int) -> dict[str, pa.Table]:
     """ADBC's SQLite driver on several read connections. SQLite cannot share a snapshot
     between connections: the database's state is compared before and after, and the
@@ -289,6 +362,11 @@ def _read_sqlite(path: str, sources: list[Source], workers: int) -> dict[str, pa
 
     def read(sql: str, columns: Columns) -> pa.Table:
         with adbc_sqlite.connect(path) as conn, conn.cursor() as cursor:
+            # The driver infers each column's type from its first batch of rows and fails
+            # on a later value of another type (a column NULL in the first 1,024 rows is
+            # taken for an integer). One batch for the whole result makes it look at every
+            # value; ``_to_schema`` then casts to the declared types.
+            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(SQLITE_BATCH_ROWS)})
             cursor.execute(sql)
             table = _to_schema(cursor.fetch_arrow_table(), columns)
             conn.rollback()
@@ -389,12 +467,16 @@ def database_state() -> str:
     from django.db.models import Max
 
     from fupin.core.models import AuditEvent
+    from fupin.funds.models import Entry
     from fupin.geo.models import AdminArea
+    from fupin.programs.models import Beneficiary, LabourInput, Project, ProjectOutput, VillagePlan
     from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusEvent
 
     last = AuditEvent.objects.order_by("-id").values_list("id", "at").first()
     parts = [f"audit:{last[0]}@{last[1].isoformat()}" if last else "audit:none"]
-    for model in (AdminArea, Household, Person, IncomeRecord, StatusEvent, PovertyLine):
+    models = (AdminArea, Household, Person, IncomeRecord, StatusEvent, PovertyLine)
+    models += (VillagePlan, Project, ProjectOutput, Beneficiary, LabourInput, Entry)
+    for model in models:
         parts.append(f"{model._meta.model_name}:{model.objects.aggregate(m=Max('id'))['m']}")
     return ";".join(parts)
 
@@ -423,6 +505,22 @@ def take_snapshot(*, as_of: dt.date | None = None, root: Path | None = None) -> 
         db.execute(
             f"CREATE VIEW status_events AS SELECT * FROM src_status_events WHERE date <= DATE '{as_of.isoformat()}'"
         )
+        # programs and funds as they stood on the date: an acceptance or an entry after it
+        # has not happened yet
+        day = f"DATE '{as_of.isoformat()}'"
+        db.execute(
+            "CREATE VIEW village_plans AS SELECT id, village_code, batch, batch_start, batch_end, "
+            f"CASE WHEN accepted_on <= {day} THEN accepted_on END AS accepted_on, "
+            f"CASE WHEN status = 'accepted' AND accepted_on > {day} THEN 'in_progress' ELSE status END AS status "
+            "FROM src_village_plans"
+        )
+        db.execute(
+            "CREATE VIEW projects AS SELECT p.*, v.village_code AS plan_village_code, v.batch, v.batch_start, "
+            "v.batch_end FROM src_projects p LEFT JOIN src_village_plans v ON v.id = p.plan_id"
+        )
+        for name in ("project_outputs", "beneficiaries", "labour_inputs", "zone_counties"):
+            db.execute(f"CREATE VIEW {name} AS SELECT * FROM src_{name}")
+        db.execute(f"CREATE VIEW fund_entries AS SELECT * FROM src_fund_entries WHERE date <= {day}")
         db.execute(
             "CREATE TABLE poverty_lines AS SELECT l.year, l.scope, a.code AS area_code, l.amount "
             "FROM src_poverty_lines l LEFT JOIN areas a ON a.id = l.area_id"
@@ -435,6 +533,13 @@ def take_snapshot(*, as_of: dt.date | None = None, root: Path | None = None) -> 
             "persons": "substr(city_code, 1, 4)",
             "incomes": "year",
             "status_events": "year(date)",
+            "village_plans": None,
+            "projects": None,
+            "project_outputs": None,
+            "beneficiaries": None,
+            "labour_inputs": None,
+            "zone_counties": None,
+            "fund_entries": "year",
         }
         for name, partition in layout.items():
             if partition is None:

@@ -29,6 +29,8 @@ POOR_PEOPLE = 2_130_000
 LIFTED_PEOPLE = 2_150_000
 NON_POOR_PER_KEY_VILLAGE = 20
 LINE_FEN = {2008: 119_600, 2009: 119_600}
+# per capita net income of the villages that completed entire village advancement (seed)
+ADVANCED_INCOME_FEN = 260_000
 YEAR_END = dt.date(2009, 12, 31)
 EPOCH = np.datetime64("1970-01-01", "D")
 NO_DATE = -(10**6)
@@ -217,7 +219,13 @@ CHAIN = [  # action, stage before, stage after
 
 
 def generate(
-    structure: Structure, *, scale: float, seed: int, first_household_id: int = 1, first_person_id: int = 1
+    structure: Structure,
+    *,
+    scale: float,
+    seed: int,
+    first_household_id: int = 1,
+    first_person_id: int = 1,
+    advanced_villages: np.ndarray | None = None,
 ) -> Demo:
     rng = np.random.default_rng(seed)
     n_poor = round(POOR_HOUSEHOLDS * scale)
@@ -436,7 +444,10 @@ def generate(
     exited_2009 = (kind == 1) & (exit_year == 2009)
     pc08[exited_2009] = below(int(exited_2009.sum()))
     pc08[is_returned] = above(int(is_returned.sum()))  # exited in 2005-2007, returned in 2009
-    incomes = _incomes(rng, hh_id, sizes, {2008: pc08, 2009: pc09}, dibao, wubao)
+    extra09 = np.zeros(n, dtype=np.int64)
+    if advanced_villages is not None:
+        extra09 = _advanced_income(pc09, sizes, np.isin(village, advanced_villages), (kind == 2) & ~is_id_pending)
+    incomes = _incomes(rng, hh_id, sizes, {2008: pc08, 2009: pc09}, dibao, wubao, extra={2009: extra09})
     assured = assurances(
         np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(ASSURANCE_STREAM,))),
         kind=kind,
@@ -707,11 +718,35 @@ def _persons(rng, hh_id, sizes, village, head_age, first_id) -> Table:
     ).encode("sex", "relation", "education", "health", "disability", "labour", "migrant_work")
 
 
-def _incomes(rng, hh_id, sizes, pc_by_year, dibao, wubao) -> Table:
+def _advanced_income(pc: np.ndarray, sizes: np.ndarray, advanced: np.ndarray, adjustable: np.ndarray) -> np.ndarray:
+    """Make the person-weighted mean per capita net income of the households of the
+    villages that completed entire village advancement by the end of 2009 exactly
+    ``ADVANCED_INCOME_FEN`` (the seed's 2,600 yuan): the per capita incomes of their
+    non-poor households are scaled in place (staying above the poverty line), and the fen
+    left by rounding go to one household's net income, which is returned (per household)."""
+    extra = np.zeros(len(pc), dtype=np.int64)
+    movable = advanced & adjustable
+    if not movable.any():
+        return extra
+    persons = int(sizes[advanced].sum())
+    target = ADVANCED_INCOME_FEN * persons
+    fixed = int((pc[advanced & ~adjustable] * sizes[advanced & ~adjustable]).sum())
+    current = int((pc[movable] * sizes[movable]).sum())
+    factor = (target - fixed) / current
+    scaled = np.floor(pc[movable] * factor).astype(np.int64)
+    if factor <= 0 or scaled.min() < LINE_FEN[2009] + 2_000:
+        raise ValueError(f"cannot bring the advanced villages' income to the target (factor {factor:.3f})")
+    pc[movable] = scaled
+    extra[np.flatnonzero(movable)[0]] = target - fixed - int((scaled * sizes[movable]).sum())
+    return extra
+
+
+def _incomes(rng, hh_id, sizes, pc_by_year, dibao, wubao, extra=None) -> Table:
     cols: dict[str, list[np.ndarray]] = {}
+    extra = extra or {}
     for year, pc in pc_by_year.items():
         n = len(hh_id)
-        net = pc * sizes
+        net = pc * sizes + extra.get(year, 0)
         costs = (net * rng.uniform(0.15, 0.4, n)).astype(np.int64)
         gross = net + costs
         wage = (gross * rng.uniform(0.15, 0.5, n)).astype(np.int64)

@@ -15,6 +15,7 @@ from fupin.core.audit import audit_log
 from fupin.core.bulk import analyze, bulk_insert, next_id, reset_sequences
 from fupin.core.choices import Role
 from fupin.demo.generate import Demo, Table, generate
+from fupin.demo.programs import completed_by, generate_programs, write_programs
 from fupin.demo.structure import Structure, choose
 from fupin.geo.models import AdminArea
 from fupin.registry.models import Helper, Household, IncomeRecord, Person, SecondaryCause, StatusEvent
@@ -87,7 +88,12 @@ def generate_demo(*, scale: float, seed: int) -> tuple[Structure, Demo]:
         raise DemoError("The administrative tree is empty: run `fupin load_areas` first.")
     structure = choose(areas)
     demo = generate(
-        structure, scale=scale, seed=seed, first_household_id=next_id(Household), first_person_id=next_id(Person)
+        structure,
+        scale=scale,
+        seed=seed,
+        first_household_id=next_id(Household),
+        first_person_id=next_id(Person),
+        advanced_villages=completed_by(structure, seed),
     )
     return structure, demo
 
@@ -95,6 +101,10 @@ def generate_demo(*, scale: float, seed: int) -> tuple[Structure, Demo]:
 def build_demo(*, scale: float, seed: int, progress: Callable[[str], None] = print) -> dict[str, Any]:
     if Household.objects.exists():
         raise DemoError("The registry already holds households; the demo loads into an empty registry.")
+    from fupin.programs.models import Batch
+
+    if Batch.objects.exists():
+        raise DemoError("Programs are already recorded; the demo loads into an empty database.")
     t0 = time.perf_counter()
     structure, demo = generate_demo(scale=scale, seed=seed)
     progress(f"generated in {time.perf_counter() - t0:.1f} s: {demo.counts}")
@@ -106,19 +116,45 @@ def build_demo(*, scale: float, seed: int, progress: Callable[[str], None] = pri
             written = bulk_insert(model, fields, rows)
             progress(f"{model._meta.verbose_name_plural}: {written:,} rows in {time.perf_counter() - t:.1f} s")
         reset_sequences(Household, Person, SecondaryCause, Helper, IncomeRecord, StatusEvent)
+        t = time.perf_counter()
+        program_counts = load_programs(structure, demo, scale=scale, seed=seed)
+        progress(f"programs and funds: {program_counts} in {time.perf_counter() - t:.1f} s")
         create_demo_users(structure)
         summary = {
             "scale": scale,
             "seed": seed,
             **demo.counts,
+            **program_counts,
             "key_counties": len(structure.key_counties),
             "key_villages": len(structure.key_villages),
             "task_counties": len(structure.task_counties),
         }
         audit_log(actor=None, action="demo.build", object_type="demo", after=summary)
         progress(f"written in {time.perf_counter() - t1:.1f} s")
+    from fupin.funds.models import Account, Entry
+    from fupin.programs.models import Beneficiary, Project, VillagePlan
+
     analyze(AdminArea, Household, Person, SecondaryCause, Helper, IncomeRecord, StatusEvent)
+    analyze(VillagePlan, Project, Beneficiary, Entry, Account)
     return summary
+
+
+def load_programs(structure: Structure, demo: Demo, *, scale: float, seed: int) -> dict[str, int]:
+    """Batches, plans, projects, outputs, beneficiaries, labour and the funds ledger of the
+    demo (``fupin.demo.programs``), for the households just written."""
+    from fupin.programs.models import Project
+
+    area_ids = dict(AdminArea.objects.values_list("code", "id"))
+    hh = demo.households
+    programs = generate_programs(
+        structure,
+        seed=seed,
+        scale=scale,
+        area_ids=area_ids,
+        households={"id": hh.values("id"), "village_code": hh.values("village_code"), "status": hh.values("status")},
+        first_project_id=next_id(Project),
+    )
+    return write_programs(programs, area_ids)
 
 
 def set_flags(structure: Structure) -> None:
