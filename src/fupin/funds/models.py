@@ -17,6 +17,7 @@ The database checks the same (``CHECK`` constraints) as a last line of defence."
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,11 @@ from fupin.programs.models import Project
 
 def _money(label: Any) -> models.DecimalField:
     return models.DecimalField(label, max_digits=16, decimal_places=2, default=0)
+
+
+def new_entry_number() -> str:
+    """The number of an entry posted in Fupin itself (an import brings its own numbers)."""
+    return "FE" + uuid.uuid4().hex[:14].upper()
 
 
 class AppendOnlyError(Exception):
@@ -83,6 +89,12 @@ class Entry(models.Model):
         blank=True,
         related_name="reversed_by",
         verbose_name=_("reverses"),
+    )
+    # the entry's own number, unique in the ledger: the natural key of the exchange format.
+    # Entries written by a bulk loader without one (and those posted before numbers) are
+    # empty; the exchange format calls them "#<id>".
+    number = models.CharField(
+        _("entry number"), max_length=40, unique=True, null=True, blank=True, default=new_entry_number
     )
     document = models.CharField(_("document number"), max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
