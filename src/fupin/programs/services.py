@@ -147,7 +147,7 @@ def plan_create(
 
 def _lock_plan(plan: VillagePlan) -> VillagePlan:
     try:
-        return VillagePlan.objects.select_for_update().select_related("village", "batch").get(pk=plan.pk)
+        return VillagePlan.objects.select_for_update(of=("self",)).select_related("village", "batch").get(pk=plan.pk)
     except VillagePlan.DoesNotExist as exc:
         raise NotFound(record=str(plan.pk)) from exc
 
@@ -379,7 +379,11 @@ def project_create(*, actor: Any, data: ProjectData) -> Project:
 
 def _lock_project(project: Project) -> Project:
     try:
-        return Project.objects.select_for_update().select_related("area", "plan__village", "zone").get(pk=project.pk)
+        return (
+            Project.objects.select_for_update(of=("self",))
+            .select_related("area", "plan__village", "zone")
+            .get(pk=project.pk)
+        )
     except Project.DoesNotExist as exc:
         raise NotFound(record=project.code) from exc
 
