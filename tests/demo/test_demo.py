@@ -121,3 +121,23 @@ def test_demo_writes_one_audit_event_and_refuses_to_load_twice(demo):
 
     with pytest.raises(CommandError, match="already"):
         call_command("demo", scale=SCALE, seed=1, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_programs_and_funds_of_the_demo(demo, province_user):
+    """The demo's village plans, beneficiaries and ledger: the ledger's accounts are what
+    the services would have left (the auditor's check agrees)."""
+    from fupin.funds.services import check_accounts
+    from fupin.programs.models import Beneficiary, VillagePlan
+
+    assert check_accounts() == []
+    plans = VillagePlan.objects.all()
+    assert plans.count() == 3134 == AdminArea.objects.filter(key_village=True).count()
+    assert not plans.exclude(village__key_village=True).exists()
+    assert plans.filter(status="accepted", accepted_on__lte="2009-12-31").count() == 2384
+    assert set(plans.filter(batch__number=5).values_list("status", flat=True)) == {"planned"}
+    # an accepted plan has every item of the checklist
+    for name in VillagePlan.CHECKLIST_FIELDS:
+        assert not plans.filter(status="accepted", **{name: False}).exists()
+    # beneficiaries live in their project's village
+    for b in Beneficiary.objects.select_related("project__area", "household__village"):
+        assert b.household.village_id == b.project.area_id
