@@ -45,7 +45,11 @@ FILES = ["households", "helpers", "members", "incomes", "status_events"]
 
 
 def empty_registry() -> None:
+    from fupin.programs.models import Beneficiary
+
     with transaction.atomic():
+        # projects' beneficiaries point at households: they go first
+        Beneficiary.objects.all()._raw_delete(Beneficiary.objects.db)
         for model in REGISTRY:
             model.objects.all()._raw_delete(model.objects.db)
 

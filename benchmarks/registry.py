@@ -50,8 +50,11 @@ def timed(fn: Callable[[], object], repeat: int = 1) -> float:
 def wipe() -> None:
     from fupin.accounts.models import User
     from fupin.core.models import AuditEvent
+    from fupin.programs.models import Beneficiary
 
     with transaction.atomic():
+        # projects' beneficiaries point at households: they go first
+        Beneficiary.objects.all()._raw_delete(Beneficiary.objects.db)
         for model in MODELS:
             model.objects.all()._raw_delete(model.objects.db)
         AuditEvent.objects.all().delete()
