@@ -474,7 +474,7 @@ def database_state() -> str:
 
     last = AuditEvent.objects.order_by("-id").values_list("id", "at").first()
     parts = [f"audit:{last[0]}@{last[1].isoformat()}" if last else "audit:none"]
-    models = (AdminArea, Household, Person, IncomeRecord, StatusEvent, PovertyLine)
+    models: tuple[type[Any], ...] = (AdminArea, Household, Person, IncomeRecord, StatusEvent, PovertyLine)
     models += (VillagePlan, Project, ProjectOutput, Beneficiary, LabourInput, Entry)
     for model in models:
         parts.append(f"{model._meta.model_name}:{model.objects.aggregate(m=Max('id'))['m']}")

@@ -82,7 +82,7 @@ SOURCE_CATEGORIES = {
 APPROPRIATED_BY_PROVINCE = ("central", "provincial", "social_grant", "social_investment", "sector", "credit")
 
 # Seed outputs of batch 4 in 2009: quantity in thousandths of the unit (exact integers).
-OUTPUT_TOTALS = {
+OUTPUT_TOTALS: dict[str, int | Decimal] = {
     "dairy_cows": 427,
     "beef_cattle": 3569,
     "pigs": 3618,
@@ -236,7 +236,7 @@ def generate_programs(
     for number, _name, _en, first, last, _size in BATCHES:
         for village in by_batch[number]:
             accepted = last <= YEAR
-            plan = {
+            plan: dict[str, Any] = {
                 "batch": number,
                 "village": village,
                 "status": "accepted" if accepted else "planned",
@@ -289,9 +289,9 @@ def generate_programs(
         for project, fen in zip(chosen, amounts_fen.tolist(), strict=True):
             if not fen:
                 continue
-            county = area_ids[project["county"]]
+            county_id = area_ids[project["county"]]
             ledger.post(
-                "allocation", source, year, _day(rng, year, (4, 10), (6, 30)), fen, county, project_id=project["id"]
+                "allocation", source, year, _day(rng, year, (4, 10), (6, 30)), fen, county_id, project_id=project["id"]
             )
             ledger.post(
                 "disbursement",
@@ -329,7 +329,7 @@ def generate_programs(
 
     # --- outputs of batch 4 in 2009 -----------------------------------------------------------
     outputs: list[dict[str, Any]] = []
-    for code, total in OUTPUT_TOTALS.items():
+    for code, total in OUTPUT_TOTALS.items():  # type: ignore[assignment]
         chosen = [p for p in current if p["category"] == OUTPUT_CATEGORY[code]]
         milli = int(Decimal(total) * 1000)
         # whole units where the unit is counted (head, count...), tenths where the seed has them
@@ -380,7 +380,7 @@ def generate_programs(
     # --- contiguous development zones ---------------------------------------------------------------
     zones = []
     for code, name, name_en, counties, first in ZONES:
-        zone = {
+        zone: dict[str, Any] = {
             "code": code,
             "name": name,
             "name_en": name_en,

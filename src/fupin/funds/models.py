@@ -197,7 +197,7 @@ class Account(models.Model):
         ]
 
     def __str__(self) -> str:
-        node = self.project.code if self.project_id else self.area.code if self.area else ""
+        node = self.project.code if self.project else self.area.code if self.area else ""
         return f"{node} {self.source} {self.year}"
 
     @property

@@ -344,16 +344,16 @@ def check_accounts() -> list[str]:
     problems = []
     seen = set()
     for acc in Account.objects.all():
-        node = ("area", acc.area_id) if acc.area_id else ("project", acc.project_id)
-        key = (*node, acc.source, acc.year)
-        seen.add(key)
-        want = sums.get(key, {"received": Decimal(0), "allocated": Decimal(0), "disbursed": Decimal(0)})
+        node: tuple[str, Any] = ("area", acc.area_id) if acc.area_id else ("project", acc.project_id)
+        account_key = (*node, acc.source, acc.year)
+        seen.add(account_key)
+        want = sums.get(account_key, {"received": Decimal(0), "allocated": Decimal(0), "disbursed": Decimal(0)})
         for name, value in want.items():
             if getattr(acc, name) != value:
-                problems.append(f"{key}: {name} {getattr(acc, name)} != ledger {value}")
+                problems.append(f"{account_key}: {name} {getattr(acc, name)} != ledger {value}")
         if not acc.disbursed + acc.allocated <= acc.received:
-            problems.append(f"{key}: allocated {acc.allocated} + disbursed {acc.disbursed} > received {acc.received}")
+            problems.append(
+                f"{account_key}: allocated {acc.allocated} + disbursed {acc.disbursed} > received {acc.received}"
+            )
     problems.extend(f"{key}: no account" for key in set(sums) - seen if any(sums[key].values()))
     return problems
-
-

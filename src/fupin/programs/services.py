@@ -20,7 +20,7 @@ from fupin.core.errors import Conflict, InvalidInput, InvalidTransition, NotFoun
 from fupin.core.policy import check_role, check_scope
 from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
-from fupin.programs.choices import CHECKLIST_FIELDS, Category, PlanStatus, ProgramType, ProjectStatus, Unit
+from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS, Category, PlanStatus, ProgramType, ProjectStatus, Unit
 from fupin.programs.models import (
     Batch,
     Beneficiary,
@@ -241,7 +241,8 @@ def plan_accept(*, actor: Any, plan: VillagePlan, on: dt.date, officials: str) -
         raise InvalidTransition(_("The plan is already accepted."), field="status", record=record)
     missing = [name for name in CHECKLIST_FIELDS if not getattr(plan, name)]
     if missing:
-        labels = [str(VillagePlan._meta.get_field(name).verbose_name) for name in missing]
+        names = {n: label for n, _g, label in CHECKLIST}
+        labels = [str(names[name]) for name in missing]
         raise InvalidInput(
             _("The acceptance checklist is not complete: %(items)s.") % {"items": "; ".join(labels)},
             field=missing[0],
