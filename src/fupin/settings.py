@@ -176,6 +176,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # choice sets of fields named alike in several apps ("status", "kind"); the registry's
+    # and the tree's keep the names they had before the programs and funds came
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "fupin.programs.choices.PlanStatus",
+        "ProjectStatusEnum": "fupin.programs.choices.ProjectStatus",
+        "EntryKindEnum": "fupin.funds.choices.EntryKind",
+        "StatusAfterEnum": "fupin.registry.choices.Status",
+        "KindEnum": "fupin.geo.choices.AreaKind",
+    },
 }
 
 # --- domain ---------------------------------------------------------------------------

@@ -11,7 +11,18 @@ from fupin.analytics.api import (
     TargetingView,
 )
 from fupin.core.audit_api import AuditEventViewSet
+from fupin.funds.api import AccountViewSet, BalancesView, EntryViewSet, FundFlowView, HouseholdFundsView
 from fupin.geo.api import AdminAreaViewSet
+from fupin.programs.api import (
+    BatchViewSet,
+    BeneficiaryViewSet,
+    ContiguousZoneViewSet,
+    LabourInputViewSet,
+    OutputKindViewSet,
+    ProjectOutputViewSet,
+    ProjectViewSet,
+    VillagePlanViewSet,
+)
 from fupin.registry.api import (
     HouseholdViewSet,
     IncomeRecordViewSet,
@@ -28,6 +39,16 @@ router.register("incomes", IncomeRecordViewSet, basename="income")
 router.register("status-events", StatusEventViewSet, basename="status-event")
 router.register("poverty-lines", PovertyLineViewSet, basename="poverty-line")
 router.register("audit", AuditEventViewSet, basename="audit")
+router.register("batches", BatchViewSet, basename="batch")
+router.register("village-plans", VillagePlanViewSet, basename="village-plan")
+router.register("zones", ContiguousZoneViewSet, basename="zone")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("output-kinds", OutputKindViewSet, basename="output-kind")
+router.register("outputs", ProjectOutputViewSet, basename="output")
+router.register("beneficiaries", BeneficiaryViewSet, basename="beneficiary")
+router.register("labour-inputs", LabourInputViewSet, basename="labour-input")
+router.register("fund-entries", EntryViewSet, basename="fund-entry")
+router.register("fund-accounts", AccountViewSet, basename="fund-account")
 
 urlpatterns = [
     path("api/reports/annual/", AnnualReportView.as_view(), name="api-annual-report"),
@@ -35,6 +56,9 @@ urlpatterns = [
     path("api/dynamics/", DynamicsView.as_view(), name="api-dynamics"),
     path("api/targeting/", TargetingView.as_view(), name="api-targeting"),
     path("api/multidimensional/", MultidimensionalView.as_view(), name="api-multidimensional"),
+    path("api/funds/balances/", BalancesView.as_view(), name="api-fund-balances"),
+    path("api/funds/flow/", FundFlowView.as_view(), name="api-fund-flow"),
+    path("api/funds/households/<str:code>/", HouseholdFundsView.as_view(), name="api-household-funds"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

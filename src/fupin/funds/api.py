@@ -50,6 +50,7 @@ class EntrySerializer(serializers.ModelSerializer):
         model = Entry
         fields = [
             "id",
+            "number",
             "kind",
             "source",
             "year",
