@@ -5,14 +5,17 @@ errors ``fupin.web.views.show_error`` attaches to the field they name."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from fupin.funds.choices import Source
+from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS
 from fupin.registry.choices import (
     Action,
     Cause,
@@ -207,3 +210,109 @@ def parse_year(value: str | None) -> int | None:
     except ValueError:
         return None
     return year if 1980 <= year <= dt.date.max.year else None
+
+
+# --- programs and funds ---------------------------------------------------------------------
+# Field names are those the programs' and funds' services name in their errors.
+
+
+def _year_field(label: Any = None) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label or _("year"), min_value=1980, max_value=2100, widget=forms.NumberInput(attrs={"class": "narrow"})
+    )
+
+
+def localized_name(obj: Any) -> str:
+    """A record's English name (``name_en``) in English when it has one, else its name."""
+    english = (translation.get_language() or "").startswith("en")
+    return (getattr(obj, "name_en", "") or obj.name) if english else obj.name
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+class PlanStartForm(forms.Form):
+    date = forms.DateField(label=_("work began on"), widget=DateInput(), initial=_today)
+
+
+class ChecklistForm(forms.Form):
+    """The acceptance standard "四有三通三提高": one checkbox per item, in its groups."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, _group, label in CHECKLIST:
+            self.fields[name] = forms.BooleanField(label=cast(str, label), required=False)
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        grouped: dict[str, list[forms.BoundField]] = {}
+        for name, group, _label in CHECKLIST:
+            grouped.setdefault(group, []).append(self[name])
+        return list(grouped.items())
+
+    def items(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in CHECKLIST_FIELDS}
+
+
+class AcceptForm(forms.Form):
+    accepted_on = forms.DateField(label=_("date of acceptance"), widget=DateInput(), initial=_today)
+    accepted_by = forms.CharField(
+        label=_("officials who accepted the village"),
+        max_length=200,
+        help_text=_("Names and posts of the county's acceptance group."),
+    )
+
+
+class OutputForm(forms.Form):
+    kind = forms.ChoiceField(label=_("output"))
+    year = _year_field()
+    quantity = forms.DecimalField(
+        label=_("quantity"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=3,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+
+    def __init__(self, *args: Any, kinds: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = BLANK + [(k.code, f"{localized_name(k)} ({k.get_unit_display()})") for k in kinds]
+
+
+class LabourForm(forms.Form):
+    year = _year_field()
+    persons = forms.IntegerField(label=_("persons"), min_value=0)
+    person_days = forms.IntegerField(label=_("person-days"), min_value=0)
+
+
+class BeneficiariesForm(forms.Form):
+    households = forms.CharField(
+        label=_("household codes"),
+        help_text=_("One or more codes, separated by spaces, commas or new lines."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    year = _year_field()
+
+    def codes(self) -> list[str]:
+        text = self.cleaned_data["households"].replace(",", " ").replace("，", " ")
+        return list(dict.fromkeys(text.split()))
+
+
+class DisburseForm(forms.Form):
+    source = forms.ChoiceField(label=_("fund source"), choices=BLANK + Source.choices)
+    year = _year_field(_("fund year"))
+    amount = forms.DecimalField(
+        label=_("amount (yuan)"),
+        min_value=Decimal("0.01"),
+        max_digits=16,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "class": "money"}),
+    )
+    date = forms.DateField(label=_("date"), widget=DateInput(), initial=_today)
+    document = forms.CharField(label=_("document number"), max_length=100, required=False)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("reason for the correction"), max_length=200)

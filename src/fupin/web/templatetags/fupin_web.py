@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms, template
 
 from fupin.core.policy import can_view_identifiers
 from fupin.registry import idnumbers
+from fupin.web.forms import localized_name
 
 register = template.Library()
 
@@ -41,3 +43,18 @@ def field_type(bound_field: Any) -> str:
     if isinstance(widget, forms.Select):
         return "select"
     return getattr(widget, "input_type", None) or "text"
+
+
+@register.filter
+def localized(obj: Any) -> str:
+    """A record's English name (``name_en``) in English when it has one, else its name."""
+    return localized_name(obj) if obj is not None else ""
+
+
+@register.filter
+def quantity(value: Any) -> str:
+    """A decimal quantity without trailing zeros (12.500 → 12.5, 100.000 → 100)."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value).normalize()
+    return f"{number:f}"

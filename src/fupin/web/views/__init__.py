@@ -1,15 +1,36 @@
-"""Views of the web UI: thin functions over the registry's selectors and services.
+"""Views of the web UI: thin functions over the selectors and services of the registry,
+the programs and the funds.
 
 ``show_error`` is the one rendering of a service's ``ApplicationError`` in the web UI."""
 
 from fupin.web.views.areas import area_detail, area_search, home
 from fupin.web.views.common import show_error
 from fupin.web.views.edit import household_edit, household_register, income_enter, member_add, member_row
+from fupin.web.views.funds import entry_reverse, funds_area
 from fupin.web.views.households import household_detail, household_list, household_step
+from fupin.web.views.programs import (
+    batch_detail,
+    batch_list,
+    beneficiaries_add,
+    disburse,
+    labour_record,
+    output_record,
+    plan_accept,
+    plan_checklist,
+    plan_detail,
+    plan_start,
+    project_detail,
+)
 
 __all__ = [
     "area_detail",
     "area_search",
+    "batch_detail",
+    "batch_list",
+    "beneficiaries_add",
+    "disburse",
+    "entry_reverse",
+    "funds_area",
     "home",
     "household_detail",
     "household_edit",
@@ -17,7 +38,14 @@ __all__ = [
     "household_register",
     "household_step",
     "income_enter",
+    "labour_record",
     "member_add",
     "member_row",
+    "output_record",
+    "plan_accept",
+    "plan_checklist",
+    "plan_detail",
+    "plan_start",
+    "project_detail",
     "show_error",
 ]

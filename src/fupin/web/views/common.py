@@ -125,6 +125,8 @@ _ACTIONS = {
     "member.remove": gettext_lazy("removed a member"),
     "member.move": gettext_lazy("moved a member"),
     "income.save": gettext_lazy("entered income"),
+    "beneficiary.add": gettext_lazy("recorded as a beneficiary of a project"),
+    "beneficiary.remove": gettext_lazy("removed from a project's beneficiaries"),
 }
 _SECRET = {"id_number": idnumbers.mask, "phone": idnumbers.mask_phone}
 _MEMBER_SUMMARY = ("name", "id_number", "relation")

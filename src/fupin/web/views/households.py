@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from fupin.core.choices import Role
 from fupin.core.errors import ApplicationError
 from fupin.core.policy import ROLE_RANK, role_rank
+from fupin.funds.selectors import household_funds
 from fupin.registry import services
 from fupin.registry.choices import Action, Relation, Stage
 from fupin.registry.filters import HouseholdFilterSet
@@ -130,6 +131,7 @@ def _detail_context(
         "assurances": _assurances(household),
         "income": income,
         "chart": chart,
+        "funds": household_funds(household),
         "can_write": can_write(user),
         **_workflow_context(request, household, step_form),
         **_history_context(request, household),

@@ -1,0 +1,382 @@
+"""Pages of the programs: the batches of entire village advancement, a batch's villages
+and progress, a village plan (projects, funds, outputs, the acceptance checklist and
+acceptance) and a project (outputs, disbursements, beneficiaries, labour, its ledger).
+
+Each form calls one service; a service's error is shown as a message naming the record
+and the field, on the form it came from, and changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.core.errors import ApplicationError, InvalidInput
+from fupin.funds import services as fund_services
+from fupin.funds.choices import Source
+from fupin.funds.models import Entry
+from fupin.funds.selectors import project_entries
+from fupin.programs import selectors, services
+from fupin.programs.choices import PlanStatus
+from fupin.programs.filters import VillagePlanFilterSet
+from fupin.programs.models import Batch, Beneficiary, LabourInput, OutputKind, Project, ProjectOutput, VillagePlan
+from fupin.registry.models import Household
+from fupin.web.forms import (
+    AcceptForm,
+    BeneficiariesForm,
+    ChecklistForm,
+    DisburseForm,
+    LabourForm,
+    OutputForm,
+    PlanStartForm,
+    ReverseForm,
+)
+from fupin.web.views.common import can_write, error_page, visible_ancestors
+
+PAGE_SIZE = 100
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+def _field_label(field: str, form: forms.Form | None, models_: tuple[type[models.Model], ...]) -> str:
+    if form is not None and field in form.fields:
+        return str(form.fields[field].label or field)
+    for model in models_:
+        try:
+            return str(model._meta.get_field(field).verbose_name)  # type: ignore[union-attr]
+        except FieldDoesNotExist:
+            continue
+    return field
+
+
+def show_service_error(
+    request: HttpRequest,
+    exc: ApplicationError,
+    *,
+    form: forms.Form | None = None,
+    models_: tuple[type[models.Model], ...] = (),
+) -> None:
+    """A service's error as a message naming the record and the field ("G-001 · amount:
+    …"), and on the form, at the field it names (or the form as a whole)."""
+    message = str(exc.message)
+    label = _field_label(exc.field, form, models_) if exc.field else ""
+    where = " · ".join(part for part in (exc.record or "", label) if part)
+    messages.error(request, f"{where}: {message}" if where else message)
+    if form is None:
+        return
+    if not hasattr(form, "cleaned_data"):
+        form.is_valid()
+    form.add_error(exc.field if exc.field in form.fields else None, message)
+
+
+def _invalid_form(request: HttpRequest) -> None:
+    messages.error(request, _("Please correct the errors in the form."))
+
+
+# --- batches --------------------------------------------------------------------------------------
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.batch_progress(user=request.user)
+    for row in rows:
+        row["percent"] = round(100 * row[PlanStatus.ACCEPTED] / row["total"]) if row["total"] else 0
+    return render(request, "web/programs/batch_list.html", {"rows": rows})
+
+
+@login_required
+def batch_detail(request: HttpRequest, number: int) -> HttpResponse:
+    batch = Batch.objects.filter(number=number).first()
+    if batch is None:
+        raise Http404(_("No batch with this number."))
+    progress = selectors.batch_counties(user=request.user, batch=batch)
+    base = selectors.batch_plans(user=request.user, batch=batch)
+    filterset = VillagePlanFilterSet(request.GET or None, queryset=base)
+    if filterset.is_bound and not filterset.is_valid():
+        plans = base.none()
+    else:
+        try:
+            plans = filterset.qs
+        except ValidationError as exc:  # the area filter checks its code while filtering
+            filterset.form.add_error("area", exc)
+            plans = base.none()
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/programs/batch_detail.html",
+        {
+            "batch": batch,
+            "totals": progress["totals"],
+            "counties": progress["counties"],
+            "form": filterset.form,
+            "page": page,
+            "query": query.urlencode(),
+            "statuses": PlanStatus.choices,
+        },
+    )
+
+
+# --- village plans --------------------------------------------------------------------------------
+
+
+def _visible_plan(request: HttpRequest, village: str) -> VillagePlan:
+    plan = selectors.plan_get(user=request.user, village_code=village)
+    if plan is None:
+        raise Http404(_("No village plan for this village in your areas."))
+    return plan
+
+
+def _plan_for_write(village: str) -> VillagePlan:
+    """Unscoped fetch, only to hand to a service, which checks the scope itself."""
+    plan = VillagePlan.objects.select_related("village", "batch").filter(village__code=village).first()
+    if plan is None:
+        raise Http404(_("No village plan for this village."))
+    return plan
+
+
+def _source_label(code: str) -> str:
+    return str(Source(code).label) if code in Source.values else code
+
+
+def _plan_page(request: HttpRequest, plan: VillagePlan, **bound: forms.Form) -> HttpResponse:
+    overview = selectors.plan_overview(plan)
+    for row in overview["projects"]:
+        row["sources"] = [(_source_label(s), amount) for s, amount in row["disbursed_by_source"].items()]
+    for row in overview["by_source"]:
+        row["label"] = _source_label(row["source"])
+    checklist = bound.get("checklist") or ChecklistForm(initial={n: v for n, _g, _l, v in plan.checklist()})
+    if plan.status == PlanStatus.ACCEPTED:
+        for field in checklist.fields.values():
+            field.disabled = True
+    context = {
+        "plan": plan,
+        "ancestors": visible_ancestors(request.user, plan.village),
+        "overview": overview,
+        "checklist_form": checklist,
+        "checklist_done": plan.checklist_done(),
+        "checklist_total": len(plan.CHECKLIST_FIELDS),
+        "start_form": bound.get("start") or PlanStartForm(),
+        "accept_form": bound.get("accept") or AcceptForm(),
+        "can_write": can_write(request.user),
+    }
+    return render(request, "web/programs/plan_detail.html", context)
+
+
+@login_required
+def plan_detail(request: HttpRequest, village: str) -> HttpResponse:
+    return _plan_page(request, _visible_plan(request, village))
+
+
+def _plan_action(
+    request: HttpRequest, village: str, name: str, form: forms.Form, call: Callable[[VillagePlan, Any], Any], done: str
+) -> HttpResponse:
+    """Run one service on a plan from a posted form: back to the plan with a message, or
+    the plan page again with the form and the error."""
+    target = _plan_for_write(village)
+    if form.is_valid():
+        try:
+            call(target, form)
+        except ApplicationError as exc:
+            if selectors.plan_get(user=request.user, village_code=village) is None:
+                return error_page(request, exc)
+            show_service_error(request, exc, form=form, models_=(VillagePlan,))
+        else:
+            messages.success(request, done)
+            return redirect("web:plan_detail", village=village)
+    else:
+        _invalid_form(request)
+    return _plan_page(request, _visible_plan(request, village), **{name: form})
+
+
+@login_required
+@require_POST
+def plan_start(request: HttpRequest, village: str) -> HttpResponse:
+    def call(plan: VillagePlan, form: forms.Form) -> None:
+        services.plan_start(actor=request.user, plan=plan, on=form.cleaned_data["date"])
+
+    return _plan_action(request, village, "start", PlanStartForm(request.POST), call, _("Work on the plan has begun."))
+
+
+@login_required
+@require_POST
+def plan_checklist(request: HttpRequest, village: str) -> HttpResponse:
+    def call(plan: VillagePlan, form: ChecklistForm) -> None:
+        services.plan_checklist_set(actor=request.user, plan=plan, items=form.items())
+
+    form = ChecklistForm(request.POST)
+    return _plan_action(request, village, "checklist", form, call, _("Acceptance checklist saved."))
+
+
+@login_required
+@require_POST
+def plan_accept(request: HttpRequest, village: str) -> HttpResponse:
+    def call(plan: VillagePlan, form: forms.Form) -> None:
+        data = form.cleaned_data
+        services.plan_accept(actor=request.user, plan=plan, on=data["accepted_on"], officials=data["accepted_by"])
+
+    form = AcceptForm(request.POST)
+    return _plan_action(request, village, "accept", form, call, _("The village is accepted as completed."))
+
+
+# --- projects -------------------------------------------------------------------------------------
+
+
+def _visible_project(request: HttpRequest, code: str) -> Project:
+    project = selectors.project_get(user=request.user, code=code)
+    if project is None:
+        raise Http404(_("No project with this code in your areas."))
+    return project
+
+
+def _project_for_write(code: str) -> Project:
+    """Unscoped fetch, only to hand to a service, which checks the scope itself."""
+    project = Project.objects.select_related("area", "plan__village").filter(code=code).first()
+    if project is None:
+        raise Http404(_("No project with this code."))
+    return project
+
+
+def _output_form(data: Any = None) -> OutputForm:
+    return OutputForm(data, kinds=OutputKind.objects.order_by("order", "code"), initial=_year_initial())
+
+
+def _year_initial() -> dict[str, Any]:
+    return {"year": timezone.localdate().year}
+
+
+def project_page(request: HttpRequest, project: Project, **bound: forms.Form) -> HttpResponse:
+    overview = selectors.project_overview(project)
+    for row in overview["funds"]:
+        row["label"] = _source_label(row["source"])
+    entries = list(project_entries(project))
+    context = {
+        "project": project,
+        "ancestors": visible_ancestors(request.user, project.area),
+        "overview": overview,
+        "entries": entries,
+        "output_form": bound.get("output") or _output_form(),
+        "disburse_form": bound.get("disburse") or DisburseForm(initial=_year_initial()),
+        "labour_form": bound.get("labour") or LabourForm(initial=_year_initial()),
+        "beneficiaries_form": bound.get("beneficiaries") or BeneficiariesForm(initial=_year_initial()),
+        "reverse_form": ReverseForm(),
+        "can_write": can_write(request.user),
+    }
+    return render(request, "web/programs/project_detail.html", context)
+
+
+@login_required
+def project_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return project_page(request, _visible_project(request, code))
+
+
+def _project_action(
+    request: HttpRequest,
+    code: str,
+    name: str,
+    form: forms.Form,
+    call: Callable[[Project, Any], Any],
+    done: str | Callable[[Any], str],
+    models_: tuple[type[models.Model], ...],
+) -> HttpResponse:
+    target = _project_for_write(code)
+    if form.is_valid():
+        try:
+            result = call(target, form)
+        except ApplicationError as exc:
+            if selectors.project_get(user=request.user, code=code) is None:
+                return error_page(request, exc)
+            show_service_error(request, exc, form=form, models_=models_)
+        else:
+            messages.success(request, done(result) if callable(done) else done)
+            return redirect("web:project_detail", code=code)
+    else:
+        _invalid_form(request)
+    return project_page(request, _visible_project(request, code), **{name: form})
+
+
+@login_required
+@require_POST
+def output_record(request: HttpRequest, code: str) -> HttpResponse:
+    def call(project: Project, form: forms.Form) -> None:
+        data = form.cleaned_data
+        services.output_record(
+            actor=request.user, project=project, kind_code=data["kind"], year=data["year"], quantity=data["quantity"]
+        )
+
+    return _project_action(
+        request, code, "output", _output_form(request.POST), call, _("Output recorded."), (ProjectOutput,)
+    )
+
+
+@login_required
+@require_POST
+def disburse(request: HttpRequest, code: str) -> HttpResponse:
+    def call(project: Project, form: forms.Form) -> None:
+        data = form.cleaned_data
+        fund_services.disburse(
+            actor=request.user,
+            project=project,
+            source=data["source"],
+            year=data["year"],
+            amount=data["amount"],
+            on=data["date"],
+            document=data["document"],
+            note=data["note"],
+        )
+
+    form = DisburseForm(request.POST)
+    return _project_action(request, code, "disburse", form, call, _("Disbursement recorded."), (Entry,))
+
+
+@login_required
+@require_POST
+def labour_record(request: HttpRequest, code: str) -> HttpResponse:
+    def call(project: Project, form: forms.Form) -> None:
+        data = form.cleaned_data
+        services.labour_record(
+            actor=request.user,
+            project=project,
+            year=data["year"],
+            persons=data["persons"],
+            person_days=data["person_days"],
+        )
+
+    return _project_action(
+        request, code, "labour", LabourForm(request.POST), call, _("Labour recorded."), (LabourInput,)
+    )
+
+
+@login_required
+@require_POST
+def beneficiaries_add(request: HttpRequest, code: str) -> HttpResponse:
+    def call(project: Project, form: BeneficiariesForm) -> int:
+        codes = form.codes()
+        households = {h.code: h for h in Household.objects.select_related("village").filter(code__in=codes)}
+        missing = [c for c in codes if c not in households]
+        if missing:
+            raise InvalidInput(_("No household with this code."), record=missing[0], field="households")
+        return services.beneficiaries_add(
+            actor=request.user,
+            project=project,
+            households=[households[c] for c in codes],
+            year=form.cleaned_data["year"],
+        )
+
+    def done(count: int) -> str:
+        return _("Households added: %(count)s.") % {"count": count}
+
+    form = BeneficiariesForm(request.POST)
+    return _project_action(request, code, "beneficiaries", form, call, done, (Beneficiary,))
