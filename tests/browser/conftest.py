@@ -53,7 +53,7 @@ def page(browser, live_server):
 @pytest.fixture
 def tree(transactional_db):
     """Live-server tests flush the database after each test: reload the tree, and the
-    national poverty lines that a data migration seeds, if needed."""
+    national poverty lines and the output catalogue that data migrations seed, if needed."""
     from importlib import import_module
 
     from django.apps import apps
@@ -64,3 +64,4 @@ def tree(transactional_db):
     if not AdminArea.objects.exists():
         areas_load(rows=read_area_file())
     import_module("fupin.registry.migrations.0002_national_poverty_lines").seed_lines(apps, None)
+    import_module("fupin.programs.migrations.0002_output_catalogue").load(apps, None)
