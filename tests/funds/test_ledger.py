@@ -359,3 +359,30 @@ def test_two_racing_disbursements_cannot_overdraw(django_db_blocker):
     assert account.disbursed == 60 and account.received == 100
     assert Entry.objects.filter(kind="disbursement").count() == 1
     assert check_accounts() == []
+
+
+def test_a_county_sees_what_reached_it_and_not_other_counties_entries(tree, province_user, county_user):
+    areas, projects = tree
+    services.appropriate(actor=province_user, area=areas[PROVINCE], source="central", year=2009, amount="100", on=DAY)
+    to_yanshou = services.allocate(
+        actor=province_user,
+        from_area=areas[PROVINCE],
+        to_area=areas[YANSHOU],
+        source="central",
+        year=2009,
+        amount="60",
+        on=DAY,
+    )
+    to_bayan = services.allocate(
+        actor=province_user,
+        from_area=areas[PROVINCE],
+        to_area=areas[BAYAN],
+        source="central",
+        year=2009,
+        amount="40",
+        on=DAY,
+    )
+    visible = set(Entry.objects.visible_to(county_user).values_list("pk", flat=True))
+    assert to_yanshou.pk in visible
+    assert to_bayan.pk not in visible
+    assert len(visible) == 1  # not the province's appropriation either

@@ -48,6 +48,18 @@ class AppendOnlyError(Exception):
 class EntryQuerySet(ScopedQuerySet):
     area_lookup = "area"
 
+    def visible_to(self, user: Any) -> EntryQuerySet:
+        """Entries that leave, reach or pay out in the user's areas: a county sees the
+        province's allocation to it as well as its own postings."""
+        from fupin.core.scoping import _scope_ranges, area_q
+
+        ranges = _scope_ranges(user)
+        if ranges is None:
+            return self
+        if not ranges:
+            return self.none()
+        return self.filter(area_q("area", ranges) | area_q("to_area", ranges) | area_q("project__area", ranges))
+
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("ledger entries are never changed; post a reversing entry")
 
