@@ -362,7 +362,7 @@ def test_two_racing_disbursements_cannot_overdraw(django_db_blocker):
 
 
 def test_a_county_sees_what_reached_it_and_not_other_counties_entries(tree, province_user, county_user):
-    areas, projects = tree
+    areas, _projects = tree
     services.appropriate(actor=province_user, area=areas[PROVINCE], source="central", year=2009, amount="100", on=DAY)
     to_yanshou = services.allocate(
         actor=province_user,
