@@ -555,9 +555,22 @@ def write_programs(programs: Programs, area_ids: dict[str, int]) -> dict[str, in
     )
     bulk_insert(
         Entry,
-        ["kind", "source", "year", "date", "amount", "area_id", "to_area_id", "project_id", "document", "note"],
+        [
+            "number",
+            "kind",
+            "source",
+            "year",
+            "date",
+            "amount",
+            "area_id",
+            "to_area_id",
+            "project_id",
+            "document",
+            "note",
+        ],
         (
             (
+                f"DEMO-{e['year']}-{i:06d}",
                 e["kind"],
                 e["source"],
                 e["year"],
@@ -566,7 +579,7 @@ def write_programs(programs: Programs, area_ids: dict[str, int]) -> dict[str, in
                 e["area_id"],
                 e.get("to_area_id"),
                 e.get("project_id"),
-                f"示例-{e['year']}-{i:06d}",
+                f"黑扶资〔{e['year']}〕{(i % 240) + 1}号" if e["kind"] != "disbursement" else "",
                 "",
             )
             for i, e in enumerate(programs.ledger.entries, start=1)
