@@ -363,6 +363,28 @@ def test_household_page_lists_the_projects_and_funds_that_reached_it(client, pro
     assert reverse("web:project_detail", args=[project.code]) in content and "12,345.60" in content
 
 
+def test_household_page_links_only_the_projects_the_user_can_see(
+    client, province_user, village_user, project, yanshou_village, make_household
+):
+    """A county's project that reached a village's household is listed on the household's
+    page without a link for the village's clerk, who may not open it."""
+    county_project = data.project(province_user, YANSHOU, name="县级产业项目", code="P-COUNTY-1")
+    household = make_household(yanshou_village)
+    for p in (project, county_project):
+        services.beneficiaries_add(actor=province_user, project=p, households=[household], year=2009)
+    url = reverse("web:household_detail", args=[household.code])
+
+    login(client, village_user)
+    content = client.get(url).content.decode()
+    assert reverse("web:project_detail", args=[project.code]) in content
+    assert "县级产业项目" in content and reverse("web:project_detail", args=[county_project.code]) not in content
+    assert client.get(reverse("web:project_detail", args=[county_project.code])).status_code == 404
+
+    login(client, province_user)
+    content = client.get(url).content.decode()
+    assert reverse("web:project_detail", args=[county_project.code]) in content
+
+
 def test_read_only_roles_see_no_forms(client, make_user, project):
     auditor = make_user(Role.AUDITOR, ("230000000000",))
     login(client, auditor)

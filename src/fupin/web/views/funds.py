@@ -16,10 +16,12 @@ from django.views.decorators.http import require_POST
 from fupin.core.areacodes import normalize
 from fupin.core.errors import ApplicationError, InvalidInput, NotFound, OutOfScope
 from fupin.core.policy import check_scope
+from fupin.core.scoping import user_can_see_code
 from fupin.funds import services
 from fupin.funds.models import Entry
-from fupin.funds.selectors import area_balances, entry_get, fund_flow, fund_years
+from fupin.funds.selectors import area_balances, entry_get, fund_flow, fund_years, household_funds
 from fupin.geo.models import AdminArea
+from fupin.registry.models import Household
 from fupin.web.forms import ReverseForm
 from fupin.web.views.common import error_page, visible_ancestors
 from fupin.web.views.programs import show_service_error
@@ -82,6 +84,15 @@ def funds_area(request: HttpRequest) -> HttpResponse:
             "chart": chart,
         },
     )
+
+
+def household_funds_for(user: Any, household: Household) -> dict[str, Any]:
+    """The projects and funds that reached a household, each project marked ``visible``
+    when the user may open its page (a county's project is outside a village's scope)."""
+    funds = household_funds(household)
+    for row in funds["projects"]:
+        row["visible"] = user_can_see_code(user, row["project"].area.code)
+    return funds
 
 
 def _area(request: HttpRequest, value: str) -> AdminArea:

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from fupin.core.choices import Role
 from fupin.core.errors import ApplicationError
 from fupin.core.policy import ROLE_RANK, role_rank
-from fupin.funds.selectors import household_funds
 from fupin.registry import services
 from fupin.registry.choices import Action, Relation, Stage
 from fupin.registry.filters import HouseholdFilterSet
@@ -42,6 +41,7 @@ from fupin.web.views.common import (
     visible_ancestors,
     visible_household_or_404,
 )
+from fupin.web.views.funds import household_funds_for
 
 PAGE_SIZE = 50
 # The filters the list shows, in order; the others of the FilterSet still work in the URL.
@@ -131,7 +131,7 @@ def _detail_context(
         "assurances": _assurances(household),
         "income": income,
         "chart": chart,
-        "funds": household_funds(household),
+        "funds": household_funds_for(user, household),
         "can_write": can_write(user),
         **_workflow_context(request, household, step_form),
         **_history_context(request, household),
