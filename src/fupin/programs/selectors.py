@@ -19,6 +19,7 @@ from fupin.programs.choices import PlanStatus
 from fupin.programs.models import (
     Batch,
     Beneficiary,
+    ContiguousZone,
     LabourInput,
     Project,
     ProjectOutput,
@@ -194,6 +195,77 @@ def plan_overview(plan: VillagePlan) -> dict[str, Any]:
         "outputs": [output_totals[k] for k in sorted(output_totals)],
         "beneficiary_households": households,
         "labour": labour,
+    }
+
+
+# --- contiguous development zones ----------------------------------------------------------------
+
+
+def zone_list(*, user: Any) -> list[dict[str, Any]]:
+    """The zones with a county the user can see, each with its counties and the number,
+    budget and disbursements (net of reversals) of its projects the user can see. Three
+    queries whatever the number of zones."""
+    zones = list(ContiguousZone.objects.visible_to(user).prefetch_related("counties").order_by("code"))
+    projects = Project.objects.visible_to(user).filter(zone__in=zones).order_by().values_list("zone")
+    counts = {zone: (n, budget) for zone, n, budget in projects.annotate(n=Count("id"), budget=Sum("budget"))}
+    disbursed = dict(projects.annotate(total=Sum("accounts__disbursed")))
+    rows = []
+    for zone in zones:
+        n, budget = counts.get(zone.pk, (0, ZERO))
+        rows.append(
+            {
+                "zone": zone,
+                "counties": sorted(zone.counties.all(), key=lambda a: a.code),
+                "projects": n,
+                "budget": budget or ZERO,
+                "disbursed": disbursed.get(zone.pk) or ZERO,
+            }
+        )
+    return rows
+
+
+def zone_get(*, user: Any, code: str) -> ContiguousZone | None:
+    return ContiguousZone.objects.visible_to(user).filter(code=code).first()
+
+
+def zone_overview(*, user: Any, zone: ContiguousZone) -> dict[str, Any]:
+    """A zone's counties, its projects the user can see (budget, allocated, disbursed) and
+    what they were allocated and disbursed by fund year and source, net of reversals."""
+    projects = list(Project.objects.visible_to(user).filter(zone=zone).select_related("area__parent").order_by("code"))
+    money = _money_by_project_source(projects)
+    rows = []
+    for project in projects:
+        funds = money.get(project.pk, {})
+        rows.append(
+            {
+                "project": project,
+                "budget": project.budget,
+                "allocated": sum((a["allocated"] for a in funds.values()), ZERO),
+                "disbursed": sum((a["disbursed"] for a in funds.values()), ZERO),
+            }
+        )
+    by_year: dict[int, dict[str, Any]] = {}
+    grouped = (
+        Project.objects.filter(pk__in=[p.pk for p in projects], accounts__isnull=False)
+        .order_by()
+        .values_list("accounts__year", "accounts__source")
+        .annotate(received=Sum("accounts__received"), disbursed=Sum("accounts__disbursed"))
+    )
+    for year, source, received, disbursed in sorted(grouped):
+        entry = by_year.setdefault(year, {"year": year, "allocated": ZERO, "disbursed": ZERO, "by_source": {}})
+        entry["allocated"] += received or ZERO
+        entry["disbursed"] += disbursed or ZERO
+        if disbursed:
+            entry["by_source"][source] = disbursed
+    return {
+        "counties": list(zone.counties.order_by("code")),
+        "projects": rows,
+        "by_year": [by_year[y] for y in sorted(by_year)],
+        "totals": {
+            "budget": sum((r["budget"] for r in rows), ZERO),
+            "allocated": sum((r["allocated"] for r in rows), ZERO),
+            "disbursed": sum((r["disbursed"] for r in rows), ZERO),
+        },
     }
 
 

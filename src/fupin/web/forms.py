@@ -11,11 +11,12 @@ from typing import Any, cast
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.urls import reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from fupin.funds.choices import Source
-from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS
+from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS, Category, ProjectStatus
 from fupin.registry.choices import (
     Action,
     Cause,
@@ -299,19 +300,120 @@ class BeneficiariesForm(forms.Form):
         return list(dict.fromkeys(text.split()))
 
 
+def _money_field(label: Any, *, minimum: str = "0") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal(minimum),
+        max_digits=16,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": minimum, "class": "money"}),
+    )
+
+
+def _note_field() -> forms.CharField:
+    return forms.CharField(label=_("note"), max_length=200, required=False)
+
+
+class BatchForm(forms.Form):
+    """A new batch of entire village advancement (the province's office)."""
+
+    number = forms.IntegerField(
+        label=_("batch number"), min_value=1, max_value=32767, widget=forms.NumberInput(attrs={"class": "narrow"})
+    )
+    name = forms.CharField(label=_("name"), max_length=100)
+    start_year = _year_field(_("first year"))
+    end_year = _year_field(_("year of completion"))
+    note = _note_field()
+
+
+class PlanForm(forms.Form):
+    """A village put into a batch with its plan (the county's office)."""
+
+    village = forms.CharField(
+        label=_("village (code)"),
+        max_length=12,
+        help_text=_("The 12-digit code of the village; type a name to search."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "plan-village-options",
+                "autocomplete": "off",
+                "inputmode": "numeric",
+                "hx-get": reverse_lazy("web:area_search"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#plan-village-options",
+            }
+        ),
+    )
+    planned_investment = _money_field(_("planned investment (yuan)"))
+    note = _note_field()
+
+
+class ProjectForm(forms.Form):
+    """A new project of a village plan; its program and area are the plan's."""
+
+    code = forms.CharField(label=_("project code"), max_length=32)
+    name = forms.CharField(label=_("name"), max_length=200)
+    category = forms.ChoiceField(label=_("category"), choices=BLANK + Category.choices)
+    start_year = _year_field(_("first year"))
+    end_year = _year_field(_("last year"))
+    budget = _money_field(_("budget (yuan)"))
+    note = _note_field()
+
+
+class ZoneProjectForm(ProjectForm):
+    """A new project of a contiguous development zone, in one of its counties."""
+
+    area = forms.CharField(
+        label=_("area (code)"),
+        max_length=12,
+        help_text=_("A county of the zone, or a township or village in it."),
+        widget=forms.TextInput(attrs={"list": "zone-county-options", "autocomplete": "off", "inputmode": "numeric"}),
+    )
+    field_order = ["area", "code", "name", "category", "start_year", "end_year", "budget", "note"]
+
+
+class ProjectEditForm(forms.Form):
+    """What the county may change of a project: its status, years and budget."""
+
+    status = forms.ChoiceField(label=_("status"), choices=ProjectStatus.choices)
+    start_year = _year_field(_("first year"))
+    end_year = _year_field(_("last year"))
+    budget = _money_field(_("budget (yuan)"))
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
 class DisburseForm(forms.Form):
     source = forms.ChoiceField(label=_("fund source"), choices=BLANK + Source.choices)
     year = _year_field(_("fund year"))
-    amount = forms.DecimalField(
-        label=_("amount (yuan)"),
-        min_value=Decimal("0.01"),
-        max_digits=16,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01", "class": "money"}),
-    )
+    amount = _money_field(_("amount (yuan)"), minimum="0.01")
     date = forms.DateField(label=_("date"), widget=DateInput(), initial=_today)
     document = forms.CharField(label=_("document number"), max_length=100, required=False)
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
+    note = _note_field()
+
+
+class AppropriateForm(DisburseForm):
+    """Funds of a source and year reaching the area (same fields as a disbursement)."""
+
+
+class AllocateForm(DisburseForm):
+    """Funds passed from the area to an area below it or to a project in it: exactly one
+    of ``to_area`` (a child area) and ``project`` (a code), which the service checks."""
+
+    to_area = forms.ChoiceField(label=_("to an area below"), required=False)
+    project = forms.CharField(
+        label=_("or to a project (code)"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "allocate-project-options", "autocomplete": "off"}),
+    )
+    field_order = ["to_area", "project", "source", "year", "amount", "date", "document", "note"]
+
+    def __init__(self, *args: Any, children: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        to_area = cast(forms.ChoiceField, self.fields["to_area"])
+        to_area.choices = BLANK + [(a.code, f"{a.code} {a.display_name}") for a in children]
 
 
 class ReverseForm(forms.Form):

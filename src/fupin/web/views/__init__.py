@@ -6,9 +6,10 @@ the programs and the funds.
 from fupin.web.views.areas import area_detail, area_search, home
 from fupin.web.views.common import show_error
 from fupin.web.views.edit import household_edit, household_register, income_enter, member_add, member_row
-from fupin.web.views.funds import entry_reverse, funds_area
+from fupin.web.views.funds import allocate, appropriate, entry_reverse, funds_area
 from fupin.web.views.households import household_detail, household_list, household_step
 from fupin.web.views.programs import (
+    batch_create,
     batch_detail,
     batch_list,
     beneficiaries_add,
@@ -17,14 +18,21 @@ from fupin.web.views.programs import (
     output_record,
     plan_accept,
     plan_checklist,
+    plan_create,
     plan_detail,
     plan_start,
+    project_create,
     project_detail,
+    project_update,
 )
+from fupin.web.views.zones import zone_detail, zone_list, zone_project_create
 
 __all__ = [
+    "allocate",
+    "appropriate",
     "area_detail",
     "area_search",
+    "batch_create",
     "batch_detail",
     "batch_list",
     "beneficiaries_add",
@@ -44,8 +52,14 @@ __all__ = [
     "output_record",
     "plan_accept",
     "plan_checklist",
+    "plan_create",
     "plan_detail",
     "plan_start",
+    "project_create",
     "project_detail",
+    "project_update",
     "show_error",
+    "zone_detail",
+    "zone_list",
+    "zone_project_create",
 ]

@@ -1,5 +1,7 @@
 """Pages of the funds: the balances of an area by source with the flow of its
-disbursements (an ECharts Sankey diagram), and the reversal of a ledger entry."""
+disbursements (an ECharts Sankey diagram), the appropriation of funds to the area and
+their allocation to an area below it or to a project in it, and the reversal of a
+ledger entry."""
 
 from __future__ import annotations
 
@@ -9,24 +11,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.core.areacodes import normalize
+from fupin.core.choices import Role
 from fupin.core.errors import ApplicationError, InvalidInput, NotFound, OutOfScope
 from fupin.core.policy import check_scope
 from fupin.core.scoping import user_can_see_code
 from fupin.funds import services
 from fupin.funds.models import Entry
 from fupin.funds.selectors import area_balances, entry_get, fund_flow, fund_years, household_funds
+from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
+from fupin.programs.models import Project
 from fupin.registry.models import Household
-from fupin.web.forms import ReverseForm
+from fupin.web.forms import AllocateForm, AppropriateForm, ReverseForm
 from fupin.web.views.common import error_page, visible_ancestors
-from fupin.web.views.programs import show_service_error
+from fupin.web.views.programs import has_role, show_service_error, submit
 
 PROVINCE = "230000000000"
+APPROPRIATED_TO = (Level.PROVINCE, Level.CITY, Level.COUNTY)
+PROJECT_OPTIONS = 300
 
 
 def fund_areas(user: Any) -> list[AdminArea]:
@@ -45,13 +54,24 @@ def fund_areas(user: Any) -> list[AdminArea]:
 
 @login_required
 def funds_area(request: HttpRequest) -> HttpResponse:
+    return _funds_page(request, request.GET.get("area"), request.GET.get("year"))
+
+
+def _funds_page(
+    request: HttpRequest,
+    area_code: str | None,
+    year_value: str | None,
+    *,
+    appropriate_form: AppropriateForm | None = None,
+    allocate_form: AllocateForm | None = None,
+) -> HttpResponse:
     areas = fund_areas(request.user)
     if not areas:
         return error_page(request, OutOfScope())
     years = fund_years(user=request.user) or [timezone.localdate().year]
     try:
-        area = _area(request, request.GET.get("area") or areas[0].code)
-        year = int(request.GET.get("year") or years[0])
+        area = _area(request, area_code or areas[0].code)
+        year = int(year_value or years[0])
     except ValueError:
         return error_page(request, InvalidInput(_("Not a year."), field="year"))
     except (InvalidInput, NotFound, OutOfScope) as exc:
@@ -69,6 +89,11 @@ def funds_area(request: HttpRequest) -> HttpResponse:
         ],
         "yuan": _("yuan"),
     }
+    can_post = has_role(request.user, Role.COUNTY)
+    if can_post and appropriate_form is None:
+        appropriate_form = AppropriateForm(initial={"year": year}, auto_id="appropriate_%s")
+    if can_post and allocate_form is None:
+        allocate_form = _allocate_form(request, area, initial={"year": year})
     return render(
         request,
         "web/funds/area.html",
@@ -82,8 +107,112 @@ def funds_area(request: HttpRequest) -> HttpResponse:
             "balances": balances,
             "flow": flow,
             "chart": chart,
+            "appropriate_form": appropriate_form if can_post and area.level in APPROPRIATED_TO else None,
+            "allocate_form": allocate_form if can_post else None,
+            "project_options": _project_options(request, area) if can_post else [],
         },
     )
+
+
+def _children(request: HttpRequest, area: AdminArea) -> list[AdminArea]:
+    return list(AdminArea.objects.visible_to(request.user).filter(parent=area).order_by("code"))
+
+
+def _allocate_form(request: HttpRequest, area: AdminArea, data: Any = None, **kwargs: Any) -> AllocateForm:
+    return AllocateForm(data, children=_children(request, area), auto_id="allocate_%s", **kwargs)
+
+
+def _project_options(request: HttpRequest, area: AdminArea) -> list[tuple[str, str]]:
+    """Projects in the area to allocate to, for the code field's suggestions."""
+    projects = Project.objects.visible_to(request.user).in_area(area.code).order_by("code")
+    return list(projects.values_list("code", "name")[:PROJECT_OPTIONS])
+
+
+def _back(area: AdminArea, year: int) -> HttpResponse:
+    query: dict[str, str | int] = {"area": area.code, "year": year}
+    return redirect(f"{reverse('web:funds_area')}?{urlencode(query)}")
+
+
+def _posting_area(request: HttpRequest, code: str) -> AdminArea | HttpResponse:
+    """The area a posting leaves from, in the user's scope, or the error page."""
+    try:
+        return _area(request, code)
+    except (InvalidInput, NotFound, OutOfScope) as exc:
+        return error_page(request, exc)
+
+
+@login_required
+@require_POST
+def appropriate(request: HttpRequest, area: str) -> HttpResponse:
+    """Funds of a source and year reach the area; back to its funds in that fund year."""
+    target = _posting_area(request, area)
+    if isinstance(target, HttpResponse):
+        return target
+
+    def call(data: dict[str, Any]) -> Entry:
+        return services.appropriate(
+            actor=request.user,
+            area=target,
+            source=data["source"],
+            year=data["year"],
+            amount=data["amount"],
+            on=data["date"],
+            document=data["document"],
+            note=data["note"],
+        )
+
+    form = AppropriateForm(request.POST, auto_id="appropriate_%s")
+    ok, entry = submit(
+        request,
+        form,
+        call,
+        done=lambda e: _("Funds appropriated to %(area)s.") % {"area": target.display_name},
+        models_=(Entry,),
+    )
+    if ok:
+        return _back(target, entry.year)
+    return _funds_page(request, target.code, request.GET.get("year"), appropriate_form=form)
+
+
+@login_required
+@require_POST
+def allocate(request: HttpRequest, area: str) -> HttpResponse:
+    """Funds pass from the area to a child area or to a project in it (by its code)."""
+    source_area = _posting_area(request, area)
+    if isinstance(source_area, HttpResponse):
+        return source_area
+
+    def call(data: dict[str, Any]) -> Entry:
+        to_area = project = None
+        if data["to_area"]:
+            to_area = AdminArea.objects.filter(code=data["to_area"]).first()
+        if data["project"].strip():
+            code = data["project"].strip()
+            project = Project.objects.select_related("area").filter(code=code).first()
+            if project is None:
+                raise InvalidInput(_("No project with this code."), record=code, field="project")
+        return services.allocate(
+            actor=request.user,
+            from_area=source_area,
+            to_area=to_area,
+            project=project,
+            source=data["source"],
+            year=data["year"],
+            amount=data["amount"],
+            on=data["date"],
+            document=data["document"],
+            note=data["note"],
+        )
+
+    def done(entry: Entry) -> str:
+        to = entry.project.code if entry.project is not None else entry.to_area.display_name if entry.to_area else ""
+        return _("Funds allocated to %(to)s.") % {"to": to}
+
+    form = _allocate_form(request, source_area, request.POST)
+    ok, entry = submit(request, form, call, done=done, models_=(Entry,))
+    if ok:
+        return _back(source_area, entry.year)
+    return _funds_page(request, source_area.code, request.GET.get("year"), allocate_form=form)
 
 
 def household_funds_for(user: Any, household: Household) -> dict[str, Any]:

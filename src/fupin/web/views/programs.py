@@ -1,9 +1,12 @@
-"""Pages of the programs: the batches of entire village advancement, a batch's villages
-and progress, a village plan (projects, funds, outputs, the acceptance checklist and
-acceptance) and a project (outputs, disbursements, beneficiaries, labour, its ledger).
+"""Pages of the programs: the batches of entire village advancement (and a new batch), a
+batch's villages and progress (and a new village plan), a village plan (projects, funds,
+outputs, the acceptance checklist and acceptance, and a new project) and a project
+(outputs, disbursements, beneficiaries, labour, its ledger, and its status, years and
+budget).
 
 Each form calls one service; a service's error is shown as a message naming the record
-and the field, on the form it came from, and changes nothing."""
+and the field, on the form it came from, and changes nothing. A form is shown only to
+the roles its service accepts (``has_role``); the service checks role and scope again."""
 
 from __future__ import annotations
 
@@ -22,24 +25,39 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.core.choices import Role
 from fupin.core.errors import ApplicationError, InvalidInput
+from fupin.core.policy import ROLE_RANK, role_rank
 from fupin.funds import services as fund_services
 from fupin.funds.choices import Source
 from fupin.funds.models import Entry
 from fupin.funds.selectors import project_entries
 from fupin.programs import selectors, services
-from fupin.programs.choices import PlanStatus
+from fupin.programs.choices import PlanStatus, ProgramType
 from fupin.programs.filters import VillagePlanFilterSet
-from fupin.programs.models import Batch, Beneficiary, LabourInput, OutputKind, Project, ProjectOutput, VillagePlan
+from fupin.programs.models import (
+    Batch,
+    Beneficiary,
+    ContiguousZone,
+    LabourInput,
+    OutputKind,
+    Project,
+    ProjectOutput,
+    VillagePlan,
+)
 from fupin.registry.models import Household
 from fupin.web.forms import (
     AcceptForm,
+    BatchForm,
     BeneficiariesForm,
     ChecklistForm,
     DisburseForm,
     LabourForm,
     OutputForm,
+    PlanForm,
     PlanStartForm,
+    ProjectEditForm,
+    ProjectForm,
     ReverseForm,
 )
 from fupin.web.views.common import can_write, error_page, visible_ancestors
@@ -84,22 +102,101 @@ def _invalid_form(request: HttpRequest) -> None:
     messages.error(request, _("Please correct the errors in the form."))
 
 
+def has_role(user: Any, minimum: str) -> bool:
+    """Whether the user holds ``minimum`` or a higher office role: the forms of a page are
+    shown only to the roles their services accept."""
+    return role_rank(user) >= ROLE_RANK[minimum]
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[Any], Any],
+    *,
+    done: Callable[[Any], str],
+    models_: tuple[type[models.Model], ...] = (),
+) -> tuple[bool, Any]:
+    """Run one service on a posted form: ``(True, result)`` with a success message, or
+    ``(False, None)`` with the form's or the service's errors shown (nothing written)."""
+    if not form.is_valid():
+        _invalid_form(request)
+        return False, None
+    try:
+        result = call(form.cleaned_data)
+    except ApplicationError as exc:
+        show_service_error(request, exc, form=form, models_=models_)
+        return False, None
+    messages.success(request, done(result))
+    return True, result
+
+
+def next_code(prefix: str) -> str:
+    """A suggested project code: ``prefix`` and the next two-digit number not yet used."""
+    used = set(Project.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    n = 1
+    while f"{prefix}{n:02d}" in used:
+        n += 1
+    return f"{prefix}{n:02d}"
+
+
 # --- batches --------------------------------------------------------------------------------------
+
+
+def _batch_list_page(request: HttpRequest, form: BatchForm | None = None) -> HttpResponse:
+    rows = selectors.batch_progress(user=request.user)
+    for row in rows:
+        row["percent"] = round(100 * row[PlanStatus.ACCEPTED] / row["total"]) if row["total"] else 0
+    can_create = has_role(request.user, Role.PROVINCE)
+    if form is None and can_create:
+        last = rows[-1]["batch"].number if rows else 0
+        form = BatchForm(initial={"number": last + 1}, auto_id="batch_%s")
+    return render(request, "web/programs/batch_list.html", {"rows": rows, "batch_form": form if can_create else None})
 
 
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
-    rows = selectors.batch_progress(user=request.user)
-    for row in rows:
-        row["percent"] = round(100 * row[PlanStatus.ACCEPTED] / row["total"]) if row["total"] else 0
-    return render(request, "web/programs/batch_list.html", {"rows": rows})
+    return _batch_list_page(request)
+
+
+@login_required
+@require_POST
+def batch_create(request: HttpRequest) -> HttpResponse:
+    def call(data: dict[str, Any]) -> Batch:
+        return services.batch_create(
+            actor=request.user,
+            number=data["number"],
+            name=data["name"],
+            start_year=data["start_year"],
+            end_year=data["end_year"],
+            note=data["note"],
+        )
+
+    form = BatchForm(request.POST, auto_id="batch_%s")
+    ok, batch = submit(
+        request,
+        form,
+        call,
+        done=lambda b: _("Batch %(number)s created.") % {"number": b.number},
+        models_=(Batch,),
+    )
+    if ok:
+        return redirect("web:batch_detail", number=batch.number)
+    return _batch_list_page(request, form)
+
+
+def _batch_or_404(number: int) -> Batch:
+    batch = Batch.objects.filter(number=number).first()
+    if batch is None:
+        raise Http404(_("No batch with this number."))
+    return batch
 
 
 @login_required
 def batch_detail(request: HttpRequest, number: int) -> HttpResponse:
-    batch = Batch.objects.filter(number=number).first()
-    if batch is None:
-        raise Http404(_("No batch with this number."))
+    return _batch_page(request, _batch_or_404(number))
+
+
+def _batch_page(request: HttpRequest, batch: Batch, plan_form: PlanForm | None = None) -> HttpResponse:
     progress = selectors.batch_counties(user=request.user, batch=batch)
     base = selectors.batch_plans(user=request.user, batch=batch)
     filterset = VillagePlanFilterSet(request.GET or None, queryset=base)
@@ -125,8 +222,37 @@ def batch_detail(request: HttpRequest, number: int) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "statuses": PlanStatus.choices,
+            "plan_form": (plan_form or PlanForm(auto_id="plan_%s")) if has_role(request.user, Role.COUNTY) else None,
         },
     )
+
+
+@login_required
+@require_POST
+def plan_create(request: HttpRequest, number: int) -> HttpResponse:
+    """Put a village into the batch with its plan; on to the new plan's page."""
+    batch = _batch_or_404(number)
+
+    def call(data: dict[str, Any]) -> VillagePlan:
+        return services.plan_create(
+            actor=request.user,
+            batch=batch,
+            village_code=data["village"].strip(),
+            planned_investment=data["planned_investment"],
+            note=data["note"],
+        )
+
+    form = PlanForm(request.POST, auto_id="plan_%s")
+    ok, plan = submit(
+        request,
+        form,
+        call,
+        done=lambda p: _("Village plan of %(village)s created.") % {"village": p.village.display_name},
+        models_=(VillagePlan,),
+    )
+    if ok:
+        return redirect("web:plan_detail", village=plan.village.code)
+    return _batch_page(request, batch, plan_form=form)
 
 
 # --- village plans --------------------------------------------------------------------------------
@@ -171,8 +297,21 @@ def _plan_page(request: HttpRequest, plan: VillagePlan, **bound: forms.Form) -> 
         "start_form": bound.get("start") or PlanStartForm(),
         "accept_form": bound.get("accept") or AcceptForm(),
         "can_write": can_write(request.user),
+        "can_record": has_role(request.user, Role.TOWNSHIP),
+        "can_manage": has_role(request.user, Role.COUNTY),
     }
+    if context["can_manage"]:
+        context["project_form"] = bound.get("project") or _new_project_form(plan)
     return render(request, "web/programs/plan_detail.html", context)
+
+
+def _new_project_form(plan: VillagePlan, data: Any = None) -> ProjectForm:
+    initial = {
+        "code": next_code(f"ZT{plan.batch.number}-{plan.village.code}-"),
+        "start_year": plan.batch.start_year,
+        "end_year": plan.batch.end_year,
+    }
+    return ProjectForm(data, initial=initial, auto_id="project_%s")
 
 
 @login_required
@@ -181,20 +320,26 @@ def plan_detail(request: HttpRequest, village: str) -> HttpResponse:
 
 
 def _plan_action(
-    request: HttpRequest, village: str, name: str, form: forms.Form, call: Callable[[VillagePlan, Any], Any], done: str
+    request: HttpRequest,
+    village: str,
+    name: str,
+    form: forms.Form,
+    call: Callable[[VillagePlan, Any], Any],
+    done: str | Callable[[Any], str],
+    models_: tuple[type[models.Model], ...] = (VillagePlan,),
 ) -> HttpResponse:
     """Run one service on a plan from a posted form: back to the plan with a message, or
     the plan page again with the form and the error."""
     target = _plan_for_write(village)
     if form.is_valid():
         try:
-            call(target, form)
+            result = call(target, form)
         except ApplicationError as exc:
             if selectors.plan_get(user=request.user, village_code=village) is None:
                 return error_page(request, exc)
-            show_service_error(request, exc, form=form, models_=(VillagePlan,))
+            show_service_error(request, exc, form=form, models_=models_)
         else:
-            messages.success(request, done)
+            messages.success(request, done(result) if callable(done) else done)
             return redirect("web:plan_detail", village=village)
     else:
         _invalid_form(request)
@@ -231,6 +376,36 @@ def plan_accept(request: HttpRequest, village: str) -> HttpResponse:
     return _plan_action(request, village, "accept", form, call, _("The village is accepted as completed."))
 
 
+@login_required
+@require_POST
+def project_create(request: HttpRequest, village: str) -> HttpResponse:
+    """A new project of the village plan, in its village, of entire village advancement."""
+
+    def call(plan: VillagePlan, form: forms.Form) -> Project:
+        data = form.cleaned_data
+        return services.project_create(
+            actor=request.user,
+            data=services.ProjectData(
+                code=data["code"],
+                name=data["name"],
+                program=ProgramType.VILLAGE_ADVANCEMENT,
+                category=data["category"],
+                area_code=plan.village.code,
+                start_year=data["start_year"],
+                end_year=data["end_year"],
+                budget=data["budget"],
+                plan=plan,
+                note=data["note"],
+            ),
+        )
+
+    def done(project: Project) -> str:
+        return _("Project %(code)s created.") % {"code": project.code}
+
+    form = _new_project_form(_plan_for_write(village), request.POST)
+    return _plan_action(request, village, "project", form, call, done, (Project,))
+
+
 # --- projects -------------------------------------------------------------------------------------
 
 
@@ -250,7 +425,9 @@ def _project_for_write(code: str) -> Project:
 
 
 def _output_form(data: Any = None) -> OutputForm:
-    return OutputForm(data, kinds=OutputKind.objects.order_by("order", "code"), initial=_year_initial())
+    return OutputForm(
+        data, kinds=OutputKind.objects.order_by("order", "code"), initial=_year_initial(), auto_id="output_%s"
+    )
 
 
 def _year_initial() -> dict[str, Any]:
@@ -268,13 +445,24 @@ def project_page(request: HttpRequest, project: Project, **bound: forms.Form) ->
         "overview": overview,
         "entries": entries,
         "output_form": bound.get("output") or _output_form(),
-        "disburse_form": bound.get("disburse") or DisburseForm(initial=_year_initial()),
-        "labour_form": bound.get("labour") or LabourForm(initial=_year_initial()),
-        "beneficiaries_form": bound.get("beneficiaries") or BeneficiariesForm(initial=_year_initial()),
+        "disburse_form": bound.get("disburse") or DisburseForm(initial=_year_initial(), auto_id="disburse_%s"),
+        "labour_form": bound.get("labour") or LabourForm(initial=_year_initial(), auto_id="labour_%s"),
+        "beneficiaries_form": bound.get("beneficiaries")
+        or BeneficiariesForm(initial=_year_initial(), auto_id="beneficiaries_%s"),
+        "edit_form": bound.get("edit") or _edit_form(project),
+        "zone_visible": project.zone_id is not None
+        and ContiguousZone.objects.visible_to(request.user).filter(pk=project.zone_id).exists(),
         "reverse_form": ReverseForm(),
         "can_write": can_write(request.user),
+        "can_record": has_role(request.user, Role.TOWNSHIP),
+        "can_manage": has_role(request.user, Role.COUNTY),
     }
     return render(request, "web/programs/project_detail.html", context)
+
+
+def _edit_form(project: Project, data: Any = None) -> ProjectEditForm:
+    initial = {name: getattr(project, name) for name in ("status", "start_year", "end_year", "budget")}
+    return ProjectEditForm(data, initial=initial, auto_id="edit_%s")
 
 
 @login_required
@@ -337,7 +525,7 @@ def disburse(request: HttpRequest, code: str) -> HttpResponse:
             note=data["note"],
         )
 
-    form = DisburseForm(request.POST)
+    form = DisburseForm(request.POST, auto_id="disburse_%s")
     return _project_action(request, code, "disburse", form, call, _("Disbursement recorded."), (Entry,))
 
 
@@ -355,7 +543,13 @@ def labour_record(request: HttpRequest, code: str) -> HttpResponse:
         )
 
     return _project_action(
-        request, code, "labour", LabourForm(request.POST), call, _("Labour recorded."), (LabourInput,)
+        request,
+        code,
+        "labour",
+        LabourForm(request.POST, auto_id="labour_%s"),
+        call,
+        _("Labour recorded."),
+        (LabourInput,),
     )
 
 
@@ -378,5 +572,15 @@ def beneficiaries_add(request: HttpRequest, code: str) -> HttpResponse:
     def done(count: int) -> str:
         return _("Households added: %(count)s.") % {"count": count}
 
-    form = BeneficiariesForm(request.POST)
+    form = BeneficiariesForm(request.POST, auto_id="beneficiaries_%s")
     return _project_action(request, code, "beneficiaries", form, call, done, (Beneficiary,))
+
+
+@login_required
+@require_POST
+def project_update(request: HttpRequest, code: str) -> HttpResponse:
+    def call(project: Project, form: ProjectEditForm) -> Project:
+        return services.project_update(actor=request.user, project=project, changes=form.changes())
+
+    form = _edit_form(_project_for_write(code), request.POST)
+    return _project_action(request, code, "edit", form, call, _("Project saved."), (Project,))
