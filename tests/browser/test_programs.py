@@ -110,3 +110,95 @@ def test_accept_a_village_of_batch_4(tree, page, make_user):
     assert (paid.amount, paid.date, paid.recorded_by) == (Decimal("120000"), dt.date(2009, 6, 15), officer)
     audit = AuditEvent.objects.get(action="plan.accept")
     assert audit.channel == "web" and audit.actor == officer
+
+
+def test_a_county_officer_plans_a_village_and_funds_its_project(tree, page, make_user):
+    """Everything through the browser: a village into batch 4 (found by its name), a
+    project of its plan, the province's funds down to the county, the county's to the
+    project; an allocation beyond what the county holds is refused and changes nothing."""
+    province = make_user(Role.PROVINCE, ("230000000000",))
+    officer = make_user(Role.COUNTY, (YANSHOU,))
+    data.batch(province, 4)
+    village = AdminArea.objects.in_area(YANSHOU).filter(level="village", kind="village").order_by("code").first()
+    harbin, province_code = "230100000000", "230000000000"
+
+    def log_in(user):
+        page.goto("/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.locator("form button[type=submit], form input[type=submit]").first.click()
+        expect(page.locator("body")).to_contain_text(user.username)
+
+    log_in(officer)
+    page.locator("form.lang button[value=en]").click()
+    expect(page.locator("form.lang button[value=en]")).to_have_attribute("aria-pressed", "true")
+
+    # the village into batch 4: type its name, pick it from the suggestions
+    page.goto("/programs/batches/4/")
+    form = page.locator("#plan-form")
+    form.locator("input[name=village]").press_sequentially(village.name)
+    expect(page.locator(f"#plan-village-options option[value='{village.code}']")).to_have_count(1)
+    form.locator("input[name=village]").fill(village.code)
+    form.locator("input[name=planned_investment]").fill("860000")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/programs/plans/{village.code}/")
+    expect(page.locator(".message-success")).to_contain_text("Village plan of")
+
+    # a project of the plan, with the suggested code
+    form = page.locator("#project-form")
+    code = form.locator("input[name=code]").input_value()
+    assert code == f"ZT4-{village.code}-01"
+    form.locator("input[name=name]").fill("村屯道路硬化")
+    form.locator("select[name=category]").select_option("infrastructure")
+    form.locator("input[name=budget]").fill("300000")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".message-success")).to_contain_text(f"Project {code} created.")
+    expect(page.locator(f"#projects tr[data-project='{code}']")).to_contain_text("300,000.00")
+
+    # the province appropriates central funds and allocates them to Harbin, Harbin to the county
+    page.locator("form[action='/accounts/logout/'] button").click()
+    log_in(province)
+    page.goto(f"/funds/?area={province_code}&year=2009")
+    form = page.locator("#appropriate-form")
+    form.locator("select[name=source]").select_option("central")
+    form.locator("input[name=year]").fill("2009")
+    form.locator("input[name=amount]").fill("500000")
+    form.locator("input[name=date]").fill("2009-03-01")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".message-success")).to_contain_text("Funds appropriated to")
+    expect(page.locator("#fund-totals [data-figure=available] .stat-value")).to_have_text("500,000.00")
+    for source_area, target in ((province_code, harbin), (harbin, YANSHOU)):
+        page.goto(f"/funds/?area={source_area}&year=2009")
+        form = page.locator("#allocate-form")
+        form.locator("select[name=to_area]").select_option(target)
+        form.locator("select[name=source]").select_option("central")
+        form.locator("input[name=amount]").fill("200000")
+        form.locator("input[name=date]").fill("2009-03-10")
+        form.locator("button[type=submit]").click()
+        expect(page.locator(".message-success")).to_contain_text("Funds allocated to")
+
+    # the county passes them on to the project by its code; too much is refused
+    page.locator("form[action='/accounts/logout/'] button").click()
+    log_in(officer)
+    page.goto(f"/funds/?area={YANSHOU}&year=2009")
+    form = page.locator("#allocate-form")
+    form.locator("input[name=project]").fill(code)
+    form.locator("select[name=source]").select_option("central")
+    form.locator("input[name=amount]").fill("250000")
+    form.locator("input[name=date]").fill("2009-04-01")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".message-error")).to_contain_text(f"{YANSHOU} · amount (yuan): Allocation beyond")
+    expect(page.locator("#allocate-form input[name=project]")).to_have_value(code)
+    page.locator("#allocate-form input[name=amount]").fill("150000")
+    page.locator("#allocate-form button[type=submit]").click()
+    expect(page.locator(".message-success")).to_contain_text(f"Funds allocated to {code}.")
+    page.goto(f"/programs/projects/{code}/")
+    expect(page.locator("#project-funds tr[data-source=central]")).to_contain_text("150,000.00")
+
+    allocations = Entry.objects.filter(kind="allocation").order_by("id")
+    assert [(e.amount, e.project.code if e.project else e.to_area.code) for e in allocations] == [
+        (Decimal("200000"), harbin),
+        (Decimal("200000"), YANSHOU),
+        (Decimal("150000"), code),
+    ]
+    assert VillagePlan.objects.get(village=village).projects.get().code == code
