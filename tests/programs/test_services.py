@@ -190,3 +190,18 @@ def test_a_zone_project_is_in_one_of_the_zones_counties(province_user, county_us
             ),
         )
     _refused(exc, "area", "LP-1-02")
+
+
+def test_a_zone_is_visible_to_the_users_of_its_counties_and_their_villages(province_user, make_user, yanshou_village):
+    from fupin.core.choices import Role
+    from fupin.programs.models import ContiguousZone
+
+    zone = services.zone_create(
+        actor=province_user, code="LP-2", name="延寿连片开发区", county_codes=[YANSHOU], start_year=2009
+    )
+    clerk = make_user(Role.VILLAGE, (yanshou_village,))
+    harbin = make_user(Role.CITY, ("230100000000",))
+    bayan = make_user(Role.COUNTY, (BAYAN,))
+    assert list(ContiguousZone.objects.visible_to(clerk)) == [zone]
+    assert list(ContiguousZone.objects.visible_to(harbin)) == [zone]
+    assert list(ContiguousZone.objects.visible_to(bayan)) == []

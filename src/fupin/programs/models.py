@@ -122,9 +122,24 @@ class VillagePlan(TimeStampedModel):
 
 class ContiguousZoneQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> ContiguousZoneQuerySet:
-        """Zones with at least one county the user can see."""
-        visible = AdminArea.objects.visible_to(user).filter(level="county").values("pk")
-        return self.filter(counties__in=visible).distinct()
+        """Zones that share ground with the user's areas: a county of the zone lies in one
+        of them (a city's or the province's user) or one of them lies in a county of the
+        zone (a township's or village's user). Zones are few: checked in Python."""
+        from fupin.core.areacodes import descendant_range
+        from fupin.core.scoping import _scope_ranges
+
+        ranges = _scope_ranges(user)
+        if ranges is None:
+            return self
+        if not ranges:
+            return self.none()
+        through = ContiguousZone.counties.through.objects.values_list("contiguouszone_id", "adminarea__code")
+        ids = set()
+        for zone_id, code in through:
+            low, high = descendant_range(code)
+            if any(lo <= high and low <= hi for lo, hi in ranges):
+                ids.add(zone_id)
+        return self.filter(pk__in=ids)
 
 
 class ContiguousZone(TimeStampedModel):
