@@ -141,7 +141,11 @@ def fund_flow(*, user: Any, area: AdminArea, year: int, limit: int = 30) -> dict
         .annotate(amount=Sum("amount"))
     )
     amounts = [(source, project_id, amount) for source, project_id, amount in grouped if amount]
-    projects = Project.objects.select_related("area").in_bulk({pid for _s, pid, _a in amounts})
+    projects = (
+        Project.objects.select_related("area")
+        .only("code", "name", "program", "area__code", "area__level")
+        .in_bulk({pid for _s, pid, _a in amounts})
+    )
     per_project: dict[int, Decimal] = defaultdict(Decimal)
     for _source, project_id, amount in amounts:
         per_project[project_id] += amount
@@ -156,15 +160,17 @@ def fund_flow(*, user: Any, area: AdminArea, year: int, limit: int = 30) -> dict
         project = projects[project_id]
         county = counties[_county_code(project.area)]
         keys = [f"source:{source}", f"program:{project.program}", f"county:{county.code}"]
-        labels[keys[0]] = ("source", str(Source(source).label))
-        labels[keys[1]] = ("program", str(ProgramType(project.program).label))
-        labels[keys[2]] = ("county", county.display_name)
-        if project_id in shown:
-            keys.append(f"project:{project.code}")
-            labels[keys[3]] = ("project", f"{project.code} {project.name}")
-        else:
-            keys.append("project:*")
-            labels[keys[3]] = ("project", gettext("other projects"))
+        keys.append(f"project:{project.code}" if project_id in shown else "project:*")
+        # labels once per node (translating them is most of the loop's time otherwise)
+        if keys[0] not in labels:
+            labels[keys[0]] = ("source", str(Source(source).label))
+        if keys[1] not in labels:
+            labels[keys[1]] = ("program", str(ProgramType(project.program).label))
+        if keys[2] not in labels:
+            labels[keys[2]] = ("county", county.display_name)
+        if keys[3] not in labels:
+            label = f"{project.code} {project.name}" if project_id in shown else gettext("other projects")
+            labels[keys[3]] = ("project", label)
         for a, b in pairwise(keys):
             links[(a, b)] += amount
     kept = {key: value for key, value in links.items() if value > 0}
