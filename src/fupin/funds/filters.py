@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fupin.core.areacodes import descendant_range
 from fupin.core.filters import AreaCodeFilter
@@ -45,7 +46,9 @@ class NodeAreaFilter(AreaCodeFilter):
 class AccountFilterSet(django_filters.FilterSet):
     area = NodeAreaFilter()
     node = django_filters.ChoiceFilter(
-        choices=[("area", _("areas")), ("project", _("projects"))], method="filter_node", label=_("kind of node")
+        choices=[("area", pgettext_lazy("node", "areas")), ("project", pgettext_lazy("node", "projects"))],
+        method="filter_node",
+        label=_("kind of node"),
     )
     source = django_filters.ChoiceFilter(choices=Source.choices)
     year = django_filters.NumberFilter(label=_("fund year"))

@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fupin.core.scoping import ScopedQuerySet
 from fupin.funds.choices import EntryKind, Source
@@ -72,7 +73,7 @@ class Entry(models.Model):
     allocation leaves, the area an appropriation reaches, the area of the project that
     disburses) and scopes who sees the entry."""
 
-    kind = models.CharField(_("kind"), max_length=14, choices=EntryKind.choices)
+    kind = models.CharField(pgettext_lazy("ledger entry", "kind"), max_length=14, choices=EntryKind.choices)
     source = models.CharField(_("fund source"), max_length=18, choices=Source.choices)
     year = models.PositiveSmallIntegerField(_("fund year"))
     date = models.DateField(_("date"))

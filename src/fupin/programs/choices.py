@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProgramType(models.TextChoices):
@@ -49,7 +50,7 @@ class Unit(models.TextChoices):
     SQUARE_METRES = "m2", _("m²")
     SETS = "sets", _("sets")
     COUNT = "count", _("count")
-    HOUSEHOLDS = "households", _("households")
+    HOUSEHOLDS = "households", pgettext_lazy("unit", "households")
     MU = "mu", _("mu (亩)")
     PERSONS = "persons", _("persons")
 

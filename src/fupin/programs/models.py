@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fupin.core.models import TimeStampedModel
 from fupin.core.scoping import ScopedQuerySet
@@ -34,7 +35,7 @@ class Batch(TimeStampedModel):
     over the same years (Heilongjiang's 4th batch: 750 villages, completed in 2009)."""
 
     number = models.PositiveSmallIntegerField(_("batch number"), unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("year of completion"))
     note = models.TextField(_("note"), blank=True)
@@ -148,7 +149,7 @@ class ContiguousZone(TimeStampedModel):
     Tongjiang)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     counties = models.ManyToManyField(AdminArea, related_name="contiguous_zones", verbose_name=_("counties"))
     start_year = models.PositiveSmallIntegerField(_("first year"))
@@ -178,7 +179,7 @@ class Project(TimeStampedModel):
     contiguous zone) or the province."""
 
     code = models.CharField(_("project code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200)
     program = models.CharField(_("program"), max_length=20, choices=ProgramType.choices)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     area = models.ForeignKey(AdminArea, on_delete=models.PROTECT, related_name="projects", verbose_name=_("area"))

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fupin.funds.choices import Source
 from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS, Category, ProjectStatus
@@ -320,7 +321,7 @@ class BatchForm(forms.Form):
     number = forms.IntegerField(
         label=_("batch number"), min_value=1, max_value=32767, widget=forms.NumberInput(attrs={"class": "narrow"})
     )
-    name = forms.CharField(label=_("name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("thing", "name"), max_length=100)
     start_year = _year_field(_("first year"))
     end_year = _year_field(_("year of completion"))
     note = _note_field()
@@ -352,7 +353,7 @@ class ProjectForm(forms.Form):
     """A new project of a village plan; its program and area are the plan's."""
 
     code = forms.CharField(label=_("project code"), max_length=32)
-    name = forms.CharField(label=_("name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("thing", "name"), max_length=200)
     category = forms.ChoiceField(label=_("category"), choices=BLANK + Category.choices)
     start_year = _year_field(_("first year"))
     end_year = _year_field(_("last year"))
