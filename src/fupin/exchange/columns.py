@@ -77,17 +77,35 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
                     df, value > column.maximum, file, name, _("must be at most %(n)s") % {"n": column.maximum}
                 )
             out.append(pl.when(empty).then(None).otherwise(value.cast(pl.String)).alias(name))
-        elif column.kind == schema.DECIMAL:
-            ok = col.str.contains(r"^[0-9]+(\.[0-9]{1,2})?$")
-            errors += _errors(df, ~empty & ~ok & col.str.contains(r"^-[0-9]"), file, name, _("must be zero or more"))
+        elif column.kind in (schema.DECIMAL, schema.SIGNED_DECIMAL, schema.QUANTITY):
+            places = 3 if column.kind == schema.QUANTITY else 2
+            sign = "-?" if column.kind == schema.SIGNED_DECIMAL else ""
+            ok = col.str.contains(rf"^{sign}[0-9]+(\.[0-9]{{1,{places}}})?$")
+            negative = col.str.contains(r"^-[0-9]")
+            if not sign:
+                errors += _errors(df, ~empty & ~ok & negative, file, name, _("must be zero or more"))
             errors += _errors(
                 df,
-                ~empty & ~ok & ~col.str.contains(r"^-[0-9]"),
+                ~empty & ~ok & (~negative if not sign else pl.lit(True)),
                 file,
                 name,
-                pl.format(_("“{}” is not a number with at most 2 decimals"), col),
+                pl.format(
+                    _("“{}” is not a number with at most 2 decimals")
+                    if places == 2
+                    else _("“{}” is not a number with at most 3 decimals"),
+                    col,
+                ),
             )
-            normal = col.cast(pl.Decimal(18, 2), strict=False).cast(pl.String)
+            if column.digits is not None:
+                whole = col.str.strip_prefix("-").str.split(".").list.first().str.strip_chars_start("0")
+                errors += _errors(
+                    df,
+                    ~empty & ok & (whole.str.len_chars() > column.digits),
+                    file,
+                    name,
+                    _("too large: at most %(n)s digits before the decimal point") % {"n": column.digits},
+                )
+            normal = col.cast(pl.Decimal(18 + places, places), strict=False).cast(pl.String)
             out.append(pl.when(empty).then(None).otherwise(normal).alias(name))
         elif column.kind == schema.DATE:
             value = col.str.to_date("%Y-%m-%d", strict=False)
@@ -143,6 +161,19 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
                 pl.format(_("“{}” is not a 12-digit area code"), col),
             )
             out.append(pl.when(empty).then(pl.lit("")).otherwise(col).alias(name))
+        elif column.kind == schema.AREA_LIST:
+            parts = (
+                col.str.split(";")
+                .list.eval(pl.element().str.strip_chars())
+                .list.eval(pl.element().filter(pl.element() != ""))
+            )
+            bad = parts.list.eval(pl.element().str.contains(r"^[0-9]{12}$").not_()).list.any()
+            errors += _errors(
+                df, ~empty & bad, file, name, pl.format(_("“{}” holds something other than 12-digit area codes"), col)
+            )
+            errors += _errors(df, ~empty & (parts.list.len() == 0), file, name, _("give at least one area code"))
+            normal = parts.list.unique().list.sort().list.join(";")
+            out.append(pl.when(empty).then(pl.lit("")).otherwise(normal).alias(name))
         elif column.kind == schema.ID_NUMBER:
             upper = col.str.to_uppercase()
             shape = upper.str.contains(r"^[0-9]{17}[0-9X]$")

@@ -13,9 +13,20 @@ BATCH = 100_000
 
 
 def money(column: str) -> str:
+    return decimal(column, 2)
+
+
+def decimal(column: str, places: int) -> str:
+    """A NUMERIC column as text with its decimal places (PostgreSQL keeps the column's scale)."""
     if connection.vendor == "postgresql":
         return f"CAST({column} AS TEXT)"
-    return f"printf('%.2f', {column})"
+    return f"printf('%.{places}f', {column})"
+
+
+def ledger_key(table: str) -> str:
+    """A ledger entry's key in the exchange format: its number, or ``#<id>`` for an entry
+    bulk-loaded without one (NULL when ``table`` is an outer join that found nothing)."""
+    return f"COALESCE({table}.number, '#' || CAST({table}.id AS TEXT))"
 
 
 def text(column: str) -> str:

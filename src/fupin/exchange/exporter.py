@@ -18,6 +18,7 @@ from fupin.core.scoping import _scope_ranges
 from fupin.exchange import dbframes as db
 from fupin.exchange import schema
 from fupin.exchange.columns import escape_cell
+from fupin.programs.choices import CHECKLIST_FIELDS
 from fupin.registry.models import Household, IncomeRecord
 
 
@@ -150,8 +151,136 @@ def export_frames(
         frames["status_events"] = events.with_columns(
             (pl.int_range(pl.len()).over("household") + 1).cast(pl.String).alias("seq")
         ).select(schema.STATUS_EVENTS.column_names)
+    frames.update(_programs(wanted, ranges))
     if user is not None and not can_view_identifiers(user):
         frames = _masked(frames)
+    return frames
+
+
+def _programs(wanted: list[str], ranges: list[tuple[str, str]] | None) -> dict[str, pl.DataFrame]:
+    """The programs and the funds ledger. Batches are the province's and all go out; the
+    rest within the areas: plans by village, zones with a county there, projects (and their
+    outputs and labour) by area, beneficiaries by household, ledger entries by the area the
+    money comes from, as each model's ``visible_to`` scopes them."""
+    frames: dict[str, pl.DataFrame] = {}
+    if "batches" in wanted:
+        frames["batches"] = db.fetch(
+            "SELECT CAST(number AS TEXT), name, CAST(start_year AS TEXT), CAST(end_year AS TEXT), note "
+            "FROM programs_batch",
+            schema.BATCHES.column_names,
+        ).sort(pl.col("number").cast(pl.Int64))
+    if "village_plans" in wanted:
+        where, params = _where("a.code", ranges)
+        frames["village_plans"] = (
+            db.fetch(
+                "SELECT a.code, CAST(b.number AS TEXT), "
+                + db.money("p.planned_investment")
+                + ", p.status, "
+                + db.nullable_text("p.started_on")
+                + ", "
+                + db.nullable_text("p.accepted_on")
+                + ", p.accepted_by, "
+                + ", ".join(db.flag(f"p.{f}") for f in CHECKLIST_FIELDS)
+                + ", p.note FROM programs_villageplan p JOIN geo_adminarea a ON a.id = p.village_id "
+                "JOIN programs_batch b ON b.id = p.batch_id",
+                schema.VILLAGE_PLANS.column_names,
+                where=where,
+                params=params,
+            )
+            .select(schema.VILLAGE_PLANS.column_names)
+            .sort("village")
+        )
+    if "zones" in wanted:
+        where, params = _where("a.code", ranges)
+        visible = (
+            "z.id IN (SELECT c.contiguouszone_id FROM programs_contiguouszone_counties c "
+            f"JOIN geo_adminarea a ON a.id = c.adminarea_id WHERE {where})"
+            if where
+            else ""
+        )
+        zones = db.fetch(
+            "SELECT z.code, z.name, z.name_en, CAST(z.start_year AS TEXT), "
+            + db.nullable_text("z.end_year")
+            + ", z.note FROM programs_contiguouszone z",
+            ["code", "name", "name_en", "start_year", "end_year", "note"],
+            where=visible,
+            params=params,
+        )
+        counties = (
+            db.fetch(
+                "SELECT z.code, a.code FROM programs_contiguouszone_counties c "
+                "JOIN programs_contiguouszone z ON z.id = c.contiguouszone_id "
+                "JOIN geo_adminarea a ON a.id = c.adminarea_id",
+                ["code", "county"],
+            )
+            .group_by("code")
+            .agg(pl.col("county").sort().str.join(";").alias("counties"))
+        )
+        frames["zones"] = (
+            zones.join(counties, on="code", how="left")
+            .with_columns(pl.col("counties").fill_null(""))
+            .select(schema.ZONES.column_names)
+            .sort("code")
+        )
+    project_join = " JOIN programs_project p ON p.id = {t}.project_id JOIN geo_adminarea a ON a.id = p.area_id"
+    where, params = _where("a.code", ranges)
+    if "projects" in wanted:
+        frames["projects"] = db.fetch(
+            "SELECT p.code, p.name, p.program, p.category, a.code, COALESCE(pa.code, ''), COALESCE(z.code, ''), "
+            "CAST(p.start_year AS TEXT), CAST(p.end_year AS TEXT), p.status, "
+            + db.money("p.budget")
+            + ", p.note FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id "
+            "LEFT JOIN programs_villageplan vp ON vp.id = p.plan_id "
+            "LEFT JOIN geo_adminarea pa ON pa.id = vp.village_id "
+            "LEFT JOIN programs_contiguouszone z ON z.id = p.zone_id",
+            schema.PROJECTS.column_names,
+            where=where,
+            params=params,
+        ).sort("code")
+    if "outputs" in wanted:
+        frames["outputs"] = db.fetch(
+            "SELECT p.code, k.code, CAST(o.year AS TEXT), "
+            + db.decimal("o.quantity", 3)
+            + ", k.unit FROM programs_projectoutput o JOIN programs_outputkind k ON k.id = o.kind_id"
+            + project_join.format(t="o"),
+            schema.OUTPUTS.column_names,
+            where=where,
+            params=params,
+        ).sort("project", "kind", "year")
+    if "beneficiaries" in wanted:
+        frames["beneficiaries"] = db.fetch(
+            "SELECT p.code, h.code, CAST(b.year AS TEXT) FROM programs_beneficiary b "
+            "JOIN programs_project p ON p.id = b.project_id JOIN registry_household h ON h.id = b.household_id "
+            "JOIN geo_adminarea a ON a.id = h.village_id",
+            schema.BENEFICIARIES.column_names,
+            where=where,
+            params=params,
+        ).sort("project", "household")
+    if "labour_inputs" in wanted:
+        frames["labour_inputs"] = db.fetch(
+            "SELECT p.code, CAST(x.year AS TEXT), CAST(x.persons AS TEXT), CAST(x.person_days AS TEXT) "
+            "FROM programs_labourinput x" + project_join.format(t="x"),
+            schema.LABOUR_INPUTS.column_names,
+            where=where,
+            params=params,
+        ).sort("project", "year")
+    if "fund_entries" in wanted:
+        frames["fund_entries"] = db.fetch(
+            "SELECT "
+            + db.ledger_key("e")
+            + ", e.kind, e.source, CAST(e.year AS TEXT), "
+            + db.nullable_text("e.date")
+            + ", "
+            + db.money("e.amount")
+            + ", a.code, COALESCE(t.code, ''), COALESCE(p.code, ''), COALESCE("
+            + db.ledger_key("r")
+            + ", ''), e.document, e.note FROM funds_entry e JOIN geo_adminarea a ON a.id = e.area_id "
+            "LEFT JOIN geo_adminarea t ON t.id = e.to_area_id LEFT JOIN programs_project p ON p.id = e.project_id "
+            "LEFT JOIN funds_entry r ON r.id = e.reverses_id",
+            schema.FUND_ENTRIES.column_names,
+            where=where,
+            params=params,
+        ).sort("date", "number")
     return frames
 
 

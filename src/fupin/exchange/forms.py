@@ -23,6 +23,14 @@ ENTITY_LABELS: dict[str, Any] = {
     "members": pgettext_lazy("exchange file", "members"),
     "incomes": pgettext_lazy("exchange file", "incomes"),
     "status_events": pgettext_lazy("exchange file", "status events"),
+    "batches": pgettext_lazy("exchange file", "batches"),
+    "village_plans": pgettext_lazy("exchange file", "village plans"),
+    "zones": pgettext_lazy("exchange file", "contiguous zones"),
+    "projects": pgettext_lazy("exchange file", "projects"),
+    "outputs": pgettext_lazy("exchange file", "project outputs"),
+    "beneficiaries": pgettext_lazy("exchange file", "beneficiaries"),
+    "labour_inputs": pgettext_lazy("exchange file", "labour inputs"),
+    "fund_entries": pgettext_lazy("exchange file", "fund entries"),
 }
 
 ZIP = "zip"

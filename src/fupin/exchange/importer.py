@@ -4,8 +4,10 @@ transaction, or write nothing.
 ``plan_import`` reads nothing but the package and the database: it checks types, code
 lists, ID check digits, duplicates within the package and against the database,
 references between files and to the database, scope, and workflow consistency (each
-household's status events replayed through the workflow must end in its status), and
-works out what is new, changed or unchanged by natural key. ``apply_import`` writes the
+household's status events replayed through the workflow must end in its status), the
+programs' rules (``load_programs``) and the funds ledger's (``load_funds``: it only grows,
+and never beyond what was received), and works out what is new, changed or unchanged by
+natural key. ``apply_import`` writes the
 new and changed rows through the bulk path in one transaction with one audit event.
 Importing the same package again finds nothing new or changed and writes nothing.
 """
@@ -14,18 +16,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.core.audit import audit_channel, audit_log
-from fupin.core.bulk import analyze, bulk_insert, copy_csv, next_id, reset_sequences
+from fupin.core.bulk import analyze, next_id, reset_sequences
 from fupin.core.choices import Channel, Role
 from fupin.core.policy import ROLE_RANK, role_rank
 from fupin.core.scoping import _scope_ranges
@@ -33,6 +34,11 @@ from fupin.exchange import dbframes as db
 from fupin.exchange import schema
 from fupin.exchange.columns import check_columns
 from fupin.exchange.errors import PackageInvalid, RowError
+from fupin.exchange.load_funds import MODELS as FUNDS_MODELS
+from fupin.exchange.load_funds import plan_fund_entries, write_fund_entries
+from fupin.exchange.load_programs import MODELS as PROGRAM_MODELS
+from fupin.exchange.load_programs import plan_programs, write_programs
+from fupin.exchange.planning import Changes, Plan, compare, errors_where, scope_expr, write_rows
 from fupin.exchange.reader import Package, read_package
 from fupin.geo.models import AdminArea
 from fupin.registry.choices import Action, Status
@@ -48,77 +54,6 @@ from fupin.registry.models import (
 from fupin.registry.workflow import OUTCOME, STARTS_FROM, STEPS
 
 Progress = Callable[[str, int], None]
-
-
-@dataclass
-class Changes:
-    new: pl.DataFrame
-    changed: pl.DataFrame
-    unchanged: int
-
-    def counts(self) -> dict[str, int]:
-        return {"created": self.new.height, "updated": self.changed.height, "unchanged": self.unchanged}
-
-
-@dataclass
-class Plan:
-    package: Package
-    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
-    errors: list[RowError] = field(default_factory=list)
-    changes: dict[str, Changes] = field(default_factory=dict)
-    household_ids: pl.DataFrame | None = None  # code -> id of every household the package refers to
-    events: pl.DataFrame | None = None  # new status events with their replayed stages and statuses
-
-    def file(self, entity: str) -> str:
-        return self.package.files.get(entity, schema.ENTITIES[entity].filename)
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        return {name: c.counts() for name, c in self.changes.items()}
-
-    @property
-    def has_changes(self) -> bool:
-        return any(c.new.height or c.changed.height for c in self.changes.values())
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-def _errors_where(plan: Plan, entity: str, df: pl.DataFrame, mask: pl.Expr, column: str, reason: pl.Expr | str) -> None:
-    reason_expr = reason if isinstance(reason, pl.Expr) else pl.lit(reason)
-    for line, text in df.filter(mask).select("_line", reason_expr.alias("r")).iter_rows():
-        plan.errors.append(RowError(plan.file(entity), line, column, text))
-
-
-def _compare(package: pl.DataFrame, current: pl.DataFrame, key: list[str], columns: list[str]) -> Changes:
-    """Split the package's rows into new, changed and unchanged against the current rows."""
-    if current.height == 0:
-        return Changes(package, package.clear(), 0)
-    joined = package.join(current, on=key, how="left", suffix="__db", coalesce=True)
-    exists = pl.col(f"{columns[0]}__db").is_not_null() if columns else pl.lit(True)
-    flag = pl.col("__exists")
-    if columns:
-        flag_df = joined.with_columns(exists.alias("__exists"))
-    else:
-        present = current.select(key).with_columns(pl.lit(True).alias("__exists"))
-        flag_df = package.join(present, on=key, how="left").with_columns(pl.col("__exists").fill_null(False))
-    differs = (
-        pl.any_horizontal([pl.col(c).fill_null("").ne(pl.col(f"{c}__db").fill_null("")) for c in columns])
-        if columns
-        else pl.lit(False)
-    )
-    new = flag_df.filter(~flag).select(package.columns)
-    changed = flag_df.filter(flag & differs).select(package.columns) if columns else package.clear()
-    unchanged = flag_df.filter(flag).height - changed.height
-    return Changes(new, changed, unchanged)
-
-
-def _scope_expr(column: str, ranges: list[tuple[str, str]] | None) -> pl.Expr:
-    if ranges is None:
-        return pl.lit(True)
-    expr = pl.lit(False)
-    for lo, hi in ranges:
-        expr = expr | ((pl.col(column) >= lo) & (pl.col(column) <= hi))
-    return expr
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -162,6 +97,8 @@ def plan_import(package: Package, *, user: Any = None) -> Plan:
     _plan_members(plan)
     _plan_incomes(plan)
     _plan_status_events(plan)
+    plan_programs(plan, ranges)
+    plan_fund_entries(plan, ranges, user)
     if user is not None:
         _check_roles(plan, user)
     return plan
@@ -170,7 +107,18 @@ def plan_import(package: Package, *, user: Any = None) -> Plan:
 def _check_roles(plan: Plan, user: Any) -> None:
     """Rows that would change need the role for them; unchanged rows (an export coming
     back) need none."""
-    needs = {"areas": Role.PROVINCE, "poverty_lines": Role.CITY}
+    needs = {
+        "areas": Role.PROVINCE,
+        "poverty_lines": Role.CITY,
+        "batches": Role.PROVINCE,
+        "zones": Role.PROVINCE,
+        "village_plans": Role.COUNTY,
+        "projects": Role.COUNTY,
+        "outputs": Role.TOWNSHIP,
+        "labour_inputs": Role.TOWNSHIP,
+        # disbursements need a township; the funds planner asks a county for the other kinds
+        "fund_entries": Role.TOWNSHIP,
+    }
     for name, changes in plan.changes.items():
         minimum = needs.get(name, Role.VILLAGE)
         if role_rank(user) >= ROLE_RANK[minimum]:
@@ -204,10 +152,10 @@ def _plan_areas(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
     ).with_columns(pl.col("area_km2").cast(pl.Decimal(18, 2), strict=False).cast(pl.String))
     levels = current.select("code", "level")
     frame = frame.join(levels, on="code", how="left")
-    _errors_where(
+    errors_where(
         plan, "areas", frame, pl.col("level").is_null(), "code", pl.format(_("unknown area code “{}”"), pl.col("code"))
     )
-    _errors_where(
+    errors_where(
         plan,
         "areas",
         frame,
@@ -215,7 +163,7 @@ def _plan_areas(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
         "key_county",
         _("only a county can be a key county"),
     )
-    _errors_where(
+    errors_where(
         plan,
         "areas",
         frame,
@@ -224,8 +172,8 @@ def _plan_areas(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
         _("only a village can be a key village"),
     )
     cols = ["key_county", "key_village", "area_km2", "population"]
-    plan.changes["areas"] = changes = _compare(frame.drop("level"), current.select("code", *cols), ["code"], cols)
-    _errors_where(plan, "areas", changes.changed, ~_scope_expr("code", ranges), "code", _("outside your areas"))
+    plan.changes["areas"] = changes = compare(frame.drop("level"), current.select("code", *cols), ["code"], cols)
+    errors_where(plan, "areas", changes.changed, ~scope_expr("code", ranges), "code", _("outside your areas"))
 
 
 def _plan_poverty_lines(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
@@ -234,7 +182,7 @@ def _plan_poverty_lines(plan: Plan, ranges: list[tuple[str, str]] | None) -> Non
         return
     areas = db.fetch("SELECT code, level FROM geo_adminarea WHERE level IN ('province', 'city')", ["area", "level"])
     frame = frame.join(areas, on="area", how="left")
-    _errors_where(
+    errors_where(
         plan,
         "poverty_lines",
         frame,
@@ -247,12 +195,12 @@ def _plan_poverty_lines(plan: Plan, ranges: list[tuple[str, str]] | None) -> Non
         "FROM registry_povertyline l LEFT JOIN geo_adminarea a ON a.id = l.area_id",
         ["year", "area", "amount", "basis", "source"],
     )
-    plan.changes["poverty_lines"] = changes = _compare(
+    plan.changes["poverty_lines"] = changes = compare(
         frame.drop("level"), current, ["year", "area"], ["amount", "basis", "source"]
     )
     for rows in (changes.new, changes.changed):
         if ranges is not None:
-            _errors_where(
+            errors_where(
                 plan,
                 "poverty_lines",
                 rows,
@@ -260,11 +208,11 @@ def _plan_poverty_lines(plan: Plan, ranges: list[tuple[str, str]] | None) -> Non
                 "area",
                 _("only the national administrator sets the national line"),
             )
-            _errors_where(
+            errors_where(
                 plan,
                 "poverty_lines",
                 rows,
-                (pl.col("area") != "") & ~_scope_expr("area", ranges),
+                (pl.col("area") != "") & ~scope_expr("area", ranges),
                 "area",
                 _("outside your areas"),
             )
@@ -310,7 +258,7 @@ def _current_households(codes: list[str]) -> pl.DataFrame:
 def _plan_households(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
     frame = plan.frames.get("households")
     codes: set[str] = set()
-    for name in ("households", "helpers", "members", "incomes", "status_events"):
+    for name in ("households", "helpers", "members", "incomes", "status_events", "beneficiaries"):
         if name in plan.frames:
             column = "code" if name == "households" else "household"
             codes |= set(plan.frames[name][column].drop_nulls().to_list())
@@ -319,7 +267,7 @@ def _plan_households(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
     if frame is not None:
         villages = db.fetch("SELECT code, level FROM geo_adminarea", ["village", "level"])
         checked = frame.join(villages, on="village", how="left")
-        _errors_where(
+        errors_where(
             plan,
             "households",
             checked,
@@ -327,7 +275,7 @@ def _plan_households(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
             "village",
             pl.format(_("unknown village code “{}”"), pl.col("village")),
         )
-        _errors_where(
+        errors_where(
             plan,
             "households",
             checked,
@@ -335,19 +283,19 @@ def _plan_households(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
             "village",
             pl.format(_("“{}” is a {}, not a village"), pl.col("village"), pl.col("level")),
         )
-        _errors_where(
+        errors_where(
             plan,
             "households",
             frame,
-            ~_scope_expr("village", ranges),
+            ~scope_expr("village", ranges),
             "village",
             _("the village is outside your areas"),
         )
         moved = frame.join(current.select("code", pl.col("village").alias("old")), on="code", how="inner")
-        _errors_where(
-            plan, "households", moved, ~_scope_expr("old", ranges), "code", _("the household is outside your areas")
+        errors_where(
+            plan, "households", moved, ~scope_expr("old", ranges), "code", _("the household is outside your areas")
         )
-        _errors_where(
+        errors_where(
             plan,
             "households",
             frame,
@@ -355,19 +303,19 @@ def _plan_households(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
             "secondary_causes",
             _("the main cause cannot also be a secondary cause"),
         )
-        plan.changes["households"] = _compare(frame, current.drop("id"), ["code"], HOUSEHOLD_COLUMNS)
+        plan.changes["households"] = compare(frame, current.drop("id"), ["code"], HOUSEHOLD_COLUMNS)
         new = plan.changes["households"].new
         first = next_id(Household)
         ids = new.select("code", (pl.int_range(0, new.height) + first).cast(pl.String).alias("id"))
         known = pl.concat([known, ids])
     plan.household_ids = known
     # every household referred to must be in the package or in the database
-    for name in ("helpers", "members", "incomes", "status_events"):
+    for name in ("helpers", "members", "incomes", "status_events", "beneficiaries"):
         table = plan.frames.get(name)
         if table is None:
             continue
         missing = table.join(known, left_on="household", right_on="code", how="anti")
-        _errors_where(
+        errors_where(
             plan,
             name,
             missing,
@@ -381,11 +329,11 @@ def _plan_households(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
             if frame is not None:
                 stored_only = stored_only.join(frame.select("code"), on="code", how="anti")
             outside = table.join(stored_only, left_on="household", right_on="code")
-            _errors_where(
+            errors_where(
                 plan,
                 name,
                 outside,
-                ~_scope_expr("village", ranges),
+                ~scope_expr("village", ranges),
                 "household",
                 _("the household is outside your areas"),
             )
@@ -402,7 +350,7 @@ def _plan_helpers(plan: Plan) -> None:
         "h.code",
         frame["household"].unique().to_list(),
     ).unique(["household", "name"], keep="first")
-    plan.changes["helpers"] = _compare(frame, current, ["household", "name"], ["unit", "post", "phone"])
+    plan.changes["helpers"] = compare(frame, current, ["household", "name"], ["unit", "post", "phone"])
 
 
 MEMBER_COLUMNS = [c.name for c in schema.MEMBERS.columns if c.name != "id_number"]
@@ -427,7 +375,7 @@ def _plan_members(plan: Plan) -> None:
             .then(pl.lit("M"))
             .otherwise(pl.lit("F"))
         )
-        _errors_where(
+        errors_where(
             plan,
             "members",
             frame,
@@ -435,7 +383,7 @@ def _plan_members(plan: Plan) -> None:
             "sex",
             _("the sex does not match the ID number"),
         )
-        _errors_where(
+        errors_where(
             plan,
             "members",
             frame,
@@ -452,7 +400,7 @@ def _plan_members(plan: Plan) -> None:
         plan.frames["members"] = frame
         current = db.fetch(select, names, "p.id_number", frame["id_number"].to_list())
         elsewhere = frame.join(current.select("id_number", pl.col("household").alias("db_household")), on="id_number")
-        _errors_where(
+        errors_where(
             plan,
             "members",
             elsewhere,
@@ -462,7 +410,7 @@ def _plan_members(plan: Plan) -> None:
                 _("this ID number is already registered in household {} in the database"), pl.col("db_household")
             ),
         )
-        plan.changes["members"] = _compare(frame, current, ["id_number"], MEMBER_COLUMNS)
+        plan.changes["members"] = compare(frame, current, ["id_number"], MEMBER_COLUMNS)
     # exactly one head in every household the package touches
     touched = set()
     if households is not None:
@@ -512,7 +460,7 @@ def _plan_incomes(plan: Plan) -> None:
         "h.code",
         frame["household"].unique().to_list(),
     )
-    plan.changes["incomes"] = _compare(frame, current, ["household", "year"], INCOME_COLUMNS)
+    plan.changes["incomes"] = compare(frame, current, ["household", "year"], INCOME_COLUMNS)
 
 
 def _plan_status_events(plan: Plan) -> None:
@@ -548,7 +496,7 @@ def _plan_status_events(plan: Plan) -> None:
     differ = pl.any_horizontal(
         [pl.col(c).fill_null("") != pl.col(f"{c}__db").fill_null("") for c in ("procedure", "action", "date", "note")]
     )
-    _errors_where(
+    errors_where(
         plan, "status_events", with_db, differ, "seq", _("this step differs from the step stored in the database")
     )
     stored_counts = stored.group_by("household").len()
@@ -603,7 +551,7 @@ def _plan_status_events(plan: Plan) -> None:
             | pl.col("stage_date").ne_missing(pl.col("end_date"))
         )
         dash = lambda c: pl.when(pl.col(c).fill_null("") == "").then(pl.lit("-")).otherwise(pl.col(c))  # noqa: E731
-        _errors_where(
+        errors_where(
             plan,
             "households",
             checked,
@@ -745,19 +693,6 @@ def replay(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 # --- writing ------------------------------------------------------------------------------------
 
 
-def _write(model: type, frame: pl.DataFrame, fields: list[str], columns: list[str | pl.Expr]) -> int:
-    """Insert rows: CSV into COPY on PostgreSQL, executemany on SQLite."""
-    if frame.height == 0:
-        return 0
-    out = frame.select(columns)
-    if connection.vendor == "postgresql":
-        chunks = (part.write_csv(include_header=False).encode() for part in out.iter_slices(200_000))
-        copy_csv(model, fields, chunks)
-    else:
-        bulk_insert(model, fields, out.iter_rows())
-    return out.height
-
-
 def apply_import(plan: Plan, *, user: Any = None, progress: Progress | None = None) -> dict[str, Any]:
     if plan.errors:
         raise PackageInvalid(plan.errors)
@@ -787,7 +722,9 @@ def apply_import(plan: Plan, *, user: Any = None, progress: Progress | None = No
                 on="village",
             )
             stored = ["id", *HOUSEHOLD_FIELDS]
-            _write(Household, new, stored, [pl.col("vid").alias("village") if f == "village" else f for f in stored])
+            write_rows(
+                Household, new, stored, [pl.col("vid").alias("village") if f == "village" else f for f in stored]
+            )
             reset_sequences(Household)
             _update_households(hh.changed)
             touched = pl.concat(
@@ -806,11 +743,11 @@ def apply_import(plan: Plan, *, user: Any = None, progress: Progress | None = No
                 .explode("cause")
                 .filter(pl.col("cause") != "")
             )
-            _write(SecondaryCause, causes, ["household", "cause"], ["household_id", "cause"])
+            write_rows(SecondaryCause, causes, ["household", "cause"], ["household_id", "cause"])
             progress("households", new.height + hh.changed.height)
         helpers = plan.changes.get("helpers")
         if helpers is not None:
-            _write(
+            write_rows(
                 Helper,
                 with_ids(helpers.new),
                 ["household", "name", "unit", "post", "phone"],
@@ -827,13 +764,13 @@ def apply_import(plan: Plan, *, user: Any = None, progress: Progress | None = No
         if members is not None:
             fields = ["household", *(c for c in schema.MEMBERS.column_names if c != "household")]
             cols: list[str | pl.Expr] = ["household__id", *fields[1:]]
-            _write(Person, with_ids(members.new), fields, cols)
+            write_rows(Person, with_ids(members.new), fields, cols)
             _update_rows(Person, with_ids(members.changed), "id_number", fields, cols)
             progress("members", members.new.height + members.changed.height)
         incomes = plan.changes.get("incomes")
         if incomes is not None:
             fields = ["household", "year", "household_size", *IncomeRecord.AMOUNT_FIELDS]
-            _write(IncomeRecord, with_ids(incomes.new), fields, ["household__id", *fields[1:]])
+            write_rows(IncomeRecord, with_ids(incomes.new), fields, ["household__id", *fields[1:]])
             for row in with_ids(incomes.changed).select("household__id", *fields[1:]).iter_rows(named=True):
                 IncomeRecord.objects.filter(
                     household_id=int(row.pop("household__id")), year=int(row.pop("year"))
@@ -851,8 +788,10 @@ def apply_import(plan: Plan, *, user: Any = None, progress: Progress | None = No
                 "status_after",
                 "note",
             ]
-            _write(StatusEvent, with_ids(plan.events), fields, ["household__id", *fields[1:]])
+            write_rows(StatusEvent, with_ids(plan.events), fields, ["household__id", *fields[1:]])
             progress("status_events", plan.events.height)
+        write_programs(plan, progress)
+        write_fund_entries(plan, user, progress)
         summary = {
             "counts": counts,
             "sha256": plan.package.sha256,
@@ -866,7 +805,7 @@ def apply_import(plan: Plan, *, user: Any = None, progress: Progress | None = No
             object_id=plan.package.sha256[:16],
             after=summary,
         )
-    analyze(Household, Person, IncomeRecord, StatusEvent, SecondaryCause, Helper)
+    analyze(Household, Person, IncomeRecord, StatusEvent, SecondaryCause, Helper, *PROGRAM_MODELS, *FUNDS_MODELS)
     return {"counts": counts, "changed": True, "seconds": time.perf_counter() - started}
 
 

@@ -2,11 +2,11 @@
 
 This module is the single description of the format. Import validation, export, the
 blank templates, their reference sheet of code lists and docs/data-exchange.md are all
-made from it. A later entity (projects, funds, trainees...) adds its ``Entity`` here and
-its loader, the same way.
+made from it. A later entity (trainees, loans...) adds its ``Entity`` here and its
+loader, the same way.
 
-Rows refer to each other by natural keys (area code, household code, ID number), never
-by database ids.
+Rows refer to each other by natural keys (area code, household code, ID number, batch
+number, project code, zone code, ledger entry number), never by database ids.
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import TextChoices
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from fupin.funds.choices import EntryKind, Source
 from fupin.geo.choices import KeyCounty
+from fupin.programs.choices import CHECKLIST, Category, PlanStatus, ProgramType, ProjectStatus, Unit
 from fupin.registry.choices import (
     Action,
     Cause,
@@ -37,24 +40,30 @@ from fupin.registry.choices import (
 TEXT = "text"
 INT = "int"
 DECIMAL = "decimal"
+SIGNED_DECIMAL = "signed_decimal"  # an amount that may be negative (a reversing ledger entry)
+QUANTITY = "quantity"  # zero or more, with up to 3 decimals
 DATE = "date"
 BOOL = "bool"
 OPTIONAL_BOOL = "bool_or_empty"  # 1 or 0, or empty for "not known" (stored as NULL)
 CODE = "code"  # one value of a code list
 CODES = "codes"  # several values of a code list, separated by ";"
 AREA = "area"  # a 12-digit area code
+AREA_LIST = "area_list"  # 12-digit area codes separated by ";"
 ID_NUMBER = "id_number"  # an 18-digit resident ID number
 
 KIND_HELP = {
     TEXT: _("text"),
     INT: _("whole number"),
     DECIMAL: _("number with at most 2 decimals"),
+    SIGNED_DECIMAL: _("number with at most 2 decimals, negative allowed"),
+    QUANTITY: _("number with at most 3 decimals"),
     DATE: _("date, YYYY-MM-DD"),
     BOOL: _("1 or 0 (also true/false, yes/no, 是/否)"),
     OPTIONAL_BOOL: _("1 or 0 as for bool, or empty: not yet assessed"),
     CODE: _("one code of the list"),
     CODES: _("codes of the list separated by ;"),
     AREA: _("12-digit area code"),
+    AREA_LIST: _("12-digit area codes separated by ;"),
     ID_NUMBER: _("18-digit ID number (GB 11643)"),
 }
 
@@ -70,6 +79,7 @@ class Column:
     help: Any = ""
     minimum: int | None = None
     maximum: int | None = None
+    digits: int | None = None  # most digits before the decimal point (of a number column)
 
     @property
     def codes(self) -> list[str]:
@@ -98,6 +108,14 @@ class Entity:
 
 def _money(name: str, help_: Any) -> Column:
     return Column(name, DECIMAL, example="1200.00", help=help_)
+
+
+def _year(name: str = "year", *, required: bool = True, example: str = "2009", help_: Any = "") -> Column:
+    return Column(name, INT, required=required, minimum=1980, maximum=2100, example=example, help=help_)
+
+
+def _project(help_: Any = "") -> Column:
+    return Column("project", TEXT, required=True, max_length=32, example="YS-2009-001", help=help_ or _("project code"))
 
 
 AREAS = Entity(
@@ -264,6 +282,248 @@ STATUS_EVENTS = Entity(
     ),
 )
 
+BATCHES = Entity(
+    "batches",
+    key=("number",),
+    help=_(
+        "Batches of entire village advancement (整村推进): villages that carry out their plans over the same years."
+    ),
+    columns=(
+        Column("number", INT, required=True, minimum=1, maximum=32767, example="4", help=_("batch number")),
+        Column("name", TEXT, required=True, max_length=100, example="第四批整村推进"),
+        _year("start_year", example="2008", help_=_("first year")),
+        _year("end_year", example="2009", help_=_("year of completion; not before the first year")),
+        Column("note", TEXT, example=""),
+    ),
+)
+
+VILLAGE_PLANS = Entity(
+    "village_plans",
+    key=("village",),
+    help=_(
+        "Village plans of entire village advancement (村级扶贫规划), one per village, with their progress and "
+        "their acceptance against the 四有三通三提高 checklist (1 ticked, 0 not)."
+    ),
+    depends_on=("batches",),
+    columns=(
+        Column("village", AREA, required=True, example="230129100200", help=_("village code")),
+        Column("batch", INT, required=True, minimum=1, maximum=32767, example="4", help=_("batch number")),
+        Column("planned_investment", DECIMAL, digits=12, example="860000.00", help=_("planned investment (yuan)")),
+        Column(
+            "status",
+            CODE,
+            choices=PlanStatus,
+            required=True,
+            example="accepted",
+            help=_("planned, then in progress (from started_on), then accepted (on accepted_on); never back"),
+        ),
+        Column("started_on", DATE, example="2008-04-01", help=_("date work began; empty while planned")),
+        Column("accepted_on", DATE, example="2009-10-20", help=_("date of acceptance; only for an accepted plan")),
+        Column(
+            "accepted_by",
+            TEXT,
+            max_length=200,
+            example="县扶贫办验收组",
+            help=_("the officials who accepted the village; only for an accepted plan, and required there"),
+        ),
+        *(
+            Column(name, BOOL, example="1", help=format_lazy("{}: {}", group, label))
+            for name, group, label in CHECKLIST
+        ),
+        Column("note", TEXT, example=""),
+    ),
+)
+
+ZONES = Entity(
+    "zones",
+    key=("code",),
+    help=_(
+        "Contiguous development zones (连片开发区): several counties developed together. The counties are "
+        "one column, their codes separated by ;."
+    ),
+    columns=(
+        Column("code", TEXT, required=True, max_length=20, example="LP-YS", help=_("zone code")),
+        Column("name", TEXT, required=True, max_length=100, example="延寿连片开发区"),
+        Column("name_en", TEXT, max_length=200, example="Yanshou contiguous development zone"),
+        Column(
+            "counties",
+            AREA_LIST,
+            required=True,
+            example="230129000000;230183000000",
+            help=_("county codes separated by ;, at least one"),
+        ),
+        _year("start_year", example="2010", help_=_("first year")),
+        _year("end_year", required=False, example="", help_=_("last year; empty while it runs")),
+        Column("note", TEXT, example=""),
+    ),
+)
+
+PROJECTS = Entity(
+    "projects",
+    key=("code",),
+    help=_(
+        "Projects: in a village (usually of its village plan), a county (possibly of a contiguous zone) or the "
+        "province. A project's program, area, plan and zone are fixed once it is recorded."
+    ),
+    depends_on=("village_plans", "zones"),
+    columns=(
+        Column("code", TEXT, required=True, max_length=32, example="YS-2009-001", help=_("project code")),
+        Column("name", TEXT, required=True, max_length=200, example="修建村屯道路"),
+        Column("program", CODE, choices=ProgramType, required=True, example="village_advancement"),
+        Column("category", CODE, choices=Category, required=True, example="infrastructure"),
+        Column("area", AREA, required=True, example="230129100200", help=_("village, county or province code")),
+        Column(
+            "plan",
+            AREA,
+            example="230129100200",
+            help=_("the village of the project's village plan (entire village advancement only): the project's area"),
+        ),
+        Column(
+            "zone",
+            TEXT,
+            max_length=20,
+            example="",
+            help=_("code of the project's contiguous zone; the area must lie in one of its counties"),
+        ),
+        _year("start_year", example="2009", help_=_("first year")),
+        _year("end_year", example="2009", help_=_("last year; not before the first")),
+        Column("status", CODE, choices=ProjectStatus, example="completed", help=_("empty means planned")),
+        Column("budget", DECIMAL, digits=12, example="350000.00", help=_("budget (yuan)")),
+        Column("note", TEXT, example=""),
+    ),
+)
+
+OUTPUTS = Entity(
+    "outputs",
+    key=("project", "kind", "year"),
+    help=_(
+        "What a project delivered in a year, one row per kind of output of the catalogue (km of road, head of "
+        "cattle, households connected to tap water...), in the catalogue's unit."
+    ),
+    depends_on=("projects",),
+    columns=(
+        _project(),
+        Column("kind", TEXT, required=True, max_length=40, example="road", help=_("code in the output catalogue")),
+        _year(),
+        Column("quantity", QUANTITY, required=True, digits=11, example="3.5", help=_("zero or more")),
+        Column(
+            "unit",
+            CODE,
+            choices=Unit,
+            required=True,
+            example="km",
+            help=_("the catalogue's unit of this kind of output: written out so that a wrong unit is caught"),
+        ),
+    ),
+)
+
+BENEFICIARIES = Entity(
+    "beneficiaries",
+    key=("project", "household"),
+    help=_("Households a project reached (受益户); a household lives within its project's area."),
+    depends_on=("projects", "households"),
+    columns=(
+        _project(),
+        Column("household", TEXT, required=True, max_length=20, example="2301291002000001"),
+        _year(help_=_("year the household benefited")),
+    ),
+)
+
+LABOUR_INPUTS = Entity(
+    "labour_inputs",
+    key=("project", "year"),
+    help=_("Labour villagers put into a project in a year (投工投劳)."),
+    depends_on=("projects",),
+    columns=(
+        _project(),
+        _year(),
+        Column("persons", INT, required=True, minimum=0, maximum=2_147_483_647, example="120"),
+        Column(
+            "person_days",
+            INT,
+            required=True,
+            minimum=0,
+            maximum=2_147_483_647,
+            example="1800",
+            help=_("at least one day per person"),
+        ),
+    ),
+)
+
+FUND_ENTRIES = Entity(
+    "fund_entries",
+    key=("number",),
+    help=_(
+        "The funds ledger: appropriations (funds reach a province, city or county), allocations (an area passes "
+        "funds to an area below it or to a project in it) and disbursements (a project pays out). Entries are "
+        "never changed: a correction is a reversing entry, the same movement with the opposite amount."
+    ),
+    depends_on=("projects",),
+    columns=(
+        Column(
+            "number",
+            TEXT,
+            required=True,
+            max_length=40,
+            example="HLJ-2009-000123",
+            help=_("the entry's number, unique in the ledger"),
+        ),
+        Column("kind", CODE, choices=EntryKind, required=True, example="allocation"),
+        Column("source", CODE, choices=Source, required=True, example="central"),
+        _year(help_=_("fund year")),
+        Column("date", DATE, required=True, example="2009-05-12"),
+        Column(
+            "amount",
+            SIGNED_DECIMAL,
+            required=True,
+            digits=14,
+            example="250000.00",
+            help=_("yuan; more than zero, negative only in a reversing entry"),
+        ),
+        Column(
+            "area",
+            AREA,
+            required=True,
+            example="230129000000",
+            help=_("the area the money comes from (appropriation: the area it reaches; disbursement: the project's)"),
+        ),
+        Column("to_area", AREA, example="", help=_("allocation to an area: the area below it that receives")),
+        Column(
+            "project",
+            TEXT,
+            max_length=32,
+            example="YS-2009-001",
+            help=_("allocation to a project, or disbursement: the project"),
+        ),
+        Column(
+            "reverses",
+            TEXT,
+            max_length=40,
+            example="",
+            help=_("a reversing entry: the number of the entry it reverses (same kind, source, year, areas, project)"),
+        ),
+        Column("document", TEXT, max_length=100, example="黑财农〔2009〕12号", help=_("document number")),
+        Column("note", TEXT, max_length=200, example=""),
+    ),
+)
+
 ENTITIES: dict[str, Entity] = {
-    e.name: e for e in (AREAS, POVERTY_LINES, HOUSEHOLDS, HELPERS, MEMBERS, INCOMES, STATUS_EVENTS)
+    e.name: e
+    for e in (
+        AREAS,
+        POVERTY_LINES,
+        HOUSEHOLDS,
+        HELPERS,
+        MEMBERS,
+        INCOMES,
+        STATUS_EVENTS,
+        BATCHES,
+        VILLAGE_PLANS,
+        ZONES,
+        PROJECTS,
+        OUTPUTS,
+        BENEFICIARIES,
+        LABOUR_INPUTS,
+        FUND_ENTRIES,
+    )
 }

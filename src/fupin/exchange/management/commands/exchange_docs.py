@@ -84,8 +84,9 @@ def _document() -> list[str]:
         "In every table the first row is the header with the column names below; the order of the "
         "columns is free, an unknown column is an error, a missing optional column counts as empty "
         "and a missing required column is an error. An empty cell means no value. Surrounding spaces "
-        "are removed. Rows refer to each other by natural keys (area code, household code, ID number), "
-        "never by database ids. In a workbook, a cell holding a formula is refused (enter the value); "
+        "are removed. Rows refer to each other by natural keys (area code, household code, ID number, "
+        "batch number, project code, zone code, ledger entry number), never by database ids. "
+        "In a workbook, a cell holding a formula is refused (enter the value); "
         "date cells and number cells are read as their value.",
         "",
         "## Encodings",
@@ -146,12 +147,58 @@ def _document() -> list[str]:
         "date must match the ID number and are taken from it when left empty.",
         "- **Each household has exactly one head** (relation `HEAD`), counting its members in the "
         "database and in the package together.",
+        "- **Batches and village plans**: a batch\u2019s years are in order. A village has one plan, in one "
+        "batch (a plan does not move to another batch). Its status goes `planned` \u2192 `in_progress` "
+        "\u2192 `accepted` and never back; `started_on` is empty while planned and given after; an accepted "
+        "plan has its `accepted_on` (not before `started_on`), its `accepted_by` and every item of the "
+        "四有三通三提高 checklist ticked, and an import does not change its acceptance again; a plan that "
+        "is not accepted has neither date nor officials of acceptance.",
+        "- **Contiguous zones**: the counties are one column of county codes separated by `;` (written "
+        "sorted; order and repeats do not matter on import). Changing a zone\u2019s counties must keep its "
+        "projects inside them.",
+        "- **Projects**: the area is any area (a village, a county, the province). A project with a `plan` is "
+        "of entire village advancement and lies in the plan\u2019s village; a project with a `zone` lies in "
+        "one of the zone\u2019s counties. The plan and the zone must be in the package or the database. Once "
+        "recorded, a project\u2019s program, area, plan and zone are not changed by an import. An empty status "
+        "is `planned`, an empty budget 0.",
+        "- **Outputs**: the kind must be in the output catalogue (which ships with Fupin and which the province "
+        "extends in Fupin) and `unit` must be the catalogue\u2019s unit of that kind: the column is there so "
+        "that a figure in the wrong unit (head for a road) is caught. Quantities are zero or more, with up "
+        "to 3 decimals.",
+        "- **Beneficiaries**: the household (in the package or the database) must live within the "
+        "project\u2019s area. **Labour inputs**: at least one person-day per person.",
+        "- **Fund entries: the ledger only grows.** An entry whose `number` is already in the ledger must be "
+        "exactly as it is there (an export coming back); a difference in any column is an error, since "
+        "entries are never changed: a correction is a new, reversing entry. New entries follow the "
+        "ledger\u2019s rules: an `appropriation` reaches a province, city or county (`area`) and names neither "
+        "`to_area` nor `project`; an `allocation` goes from `area` to an area strictly below it (`to_area`) or "
+        "to a project in it (`project`), one of the two; a `disbursement` is a project\u2019s (`project`, with "
+        "`area` its area). Amounts are more than zero; a reversing entry names the entry it reverses "
+        "(`reverses`, in the package or the ledger), repeats its kind, source, year, areas and project with "
+        "the opposite amount and is dated on or after it; a reversal is not reversed, and no entry is "
+        "reversed twice.",
+        "- **Fund balances**: for every node (area or project), fund source and fund year, the balances the "
+        "import would leave must keep what the node allocated and disbursed within what it received "
+        "(appropriations and allocations to it). This is checked on the ledger as it would be after the "
+        "import, whatever the order of the rows; a shortfall is reported on the latest entry (by date, then "
+        "line) that takes money from that node. The new entries are then written and added to the "
+        "accounts with the accounts\u2019 rows locked, and the invariant is checked again there.",
+        "- **Entry numbers**: an entry posted in Fupin gets a number of its own (`FE` and 14 hexadecimal "
+        "digits); an import brings its own (any text up to 40 characters, unique in the ledger). An entry "
+        "written without a number by a bulk loader is exported as `#` and its database id, and an import of "
+        "that export elsewhere keeps `#…` as its number.",
         "- A household\u2019s village must be a village-level area code; its main cause cannot also be one "
         "of its secondary causes. Areas must already exist (the administrative tree ships with Fupin); "
         "only a county can be a key county, only a village a key village.",
         "- **`--as USER` applies scope and role**: the user may only import households in their areas "
         "(a household moved to another village must be in scope before and after), `areas.csv` needs "
-        "the province role and `poverty_lines.csv` the city role or higher. Without `--as`, the command "
+        "the province role and `poverty_lines.csv` the city role or higher; `batches.csv` and `zones.csv` need "
+        "the province role, `village_plans.csv` and `projects.csv` a county, `outputs.csv` and "
+        "`labour_inputs.csv` a township, `beneficiaries.csv` a village clerk; `fund_entries.csv` needs a "
+        "township for disbursements and a county for appropriations and allocations (for new or changed "
+        "rows only). Village plans are in scope by their village, projects by their area, outputs and "
+        "labour by their project\u2019s area, beneficiaries by their household and their project, fund "
+        "entries by the area the money comes from, zones by their counties. Without `--as`, the command "
         "runs as the operator of the server, unrestricted. The web page always imports as the logged-in user.",
         "- **Limits**: a package or file over the size limit is refused (setting `FUPIN_IMPORT_MAX_BYTES`, "
         f"default {_bytes(reader.max_bytes())}; the expanded size of a zip counts); a zip member whose "
@@ -176,6 +223,10 @@ def _document() -> list[str]:
         "- CSV files are UTF-8 with a BOM. In a workbook, whole numbers are numbers and everything else "
         "(codes, ID numbers, amounts, dates) is text, exact as in the CSV files.",
         "- `status_events.seq` is the order of each household\u2019s steps by date.",
+        "- **Programs and funds**: every batch goes out; village plans by their village, zones with a county "
+        "in scope (with all their counties), projects and their outputs and labour by the project\u2019s area, "
+        "beneficiaries by their household\u2019s village, ledger entries by the area the money comes from. "
+        "Ledger entries are sorted by date, then number.",
         "",
         "## Commands",
         "",
@@ -200,11 +251,13 @@ def _document() -> list[str]:
         "",
         "## Adding an entity",
         "",
-        "A later entity (projects, funds, trainees, …) adds itself in three places: a new `Entity` in "
+        "A later entity (trainees, loans, …) adds itself in three places: a new `Entity` in "
         "`fupin/exchange/schema.py` (its name, natural key, columns with their kinds, code lists, examples "
         "and help, and the entities it depends on) and its entry in `ENTITIES`; its planner (compare with the "
         "database by key, check references and rules, add `RowError`s) and its writer (bulk insert the new "
-        "rows, update the changed ones, inside the one transaction) in `fupin/exchange/importer.py`; and its "
+        "rows, update the changed ones, inside the one transaction) in `fupin/exchange/importer.py` or a "
+        "module of its own beside it, as `load_programs.py` and `load_funds.py` do (the shared pieces are in "
+        "`planning.py`); and its "
         "query in `fupin/exchange/exporter.py` (scoped with the same area ranges). Column checks, templates, "
         "reference sheets, the web page\u2019s checkboxes and this document follow from the schema: run "
         "`fupin exchange_docs -o docs/data-exchange.md` again.",
@@ -248,6 +301,8 @@ def _kind(column: schema.Column) -> str:
         limits.append(f"≥ {column.minimum}")
     if column.maximum is not None:
         limits.append(f"≤ {column.maximum}")
+    if column.digits is not None:
+        limits.append(f"at most {column.digits} digits before the point")
     return f"{text} ({', '.join(limits)})" if limits else text
 
 
