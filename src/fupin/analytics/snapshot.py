@@ -279,7 +279,10 @@ def _read_copy(sql: str, columns: Columns) -> pa.Table:
             column_types=columns,
             true_values=["t"],
             false_values=["f"],
-            strings_can_be_null=False,
+            # PostgreSQL's CSV writes NULL as an unquoted empty field and an empty string
+            # as a quoted one: only the former is NULL, in text columns too
+            null_values=[""],
+            strings_can_be_null=True,
             quoted_strings_can_be_null=False,
         ),
     )
