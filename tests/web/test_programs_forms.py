@@ -438,3 +438,33 @@ def test_the_new_pages_render(client, province_user, zone, project, language):
     ]:
         assert client.get(url).status_code == 200, url
     assert client.get(reverse("web:zone_detail", args=["NOPE"])).status_code == 404
+
+
+def test_the_province_creates_a_zone_and_bad_counties_change_nothing(
+    client, province_user, county_user, yanshou_village
+):
+    login(client, county_user)
+    assert 'id="zone-form"' not in client.get(reverse("web:zone_list")).content.decode()
+    login(client, province_user)
+    assert 'id="zone-form"' in client.get(reverse("web:zone_list")).content.decode()
+    url = reverse("web:zone_create")
+    post = {
+        "code": "LP-9",
+        "name": "饶河—抚远连片开发区",
+        "counties": "230524, 230883",
+        "start_year": "2008",
+        "end_year": "",
+    }
+    response = client.post(url, post, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("web:zone_detail", args=["LP-9"])
+    zone = ContiguousZone.objects.get(code="LP-9")
+    assert sorted(zone.counties.values_list("code", flat=True)) == ["230524000000", "230883000000"]
+    assert zone.end_year is None
+    assert AuditEvent.objects.filter(action="zone.create", channel="web").exists()
+
+    village = client.post(url, {**post, "code": "LP-10", "counties": yanshou_village})
+    [message] = _errors(village)
+    assert message.startswith("LP-10 · ") and "not a county" in message
+    not_a_code = client.post(url, {**post, "code": "LP-11", "counties": "延寿"})
+    assert not_a_code.context["zone_form"].errors["counties"]
+    assert list(ContiguousZone.objects.values_list("code", flat=True)) == ["LP-9"]

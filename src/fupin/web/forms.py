@@ -327,6 +327,42 @@ class BatchForm(forms.Form):
     note = _note_field()
 
 
+class ZoneForm(forms.Form):
+    """A new contiguous development zone (the province's office)."""
+
+    code = forms.CharField(label=_("code"), max_length=20)
+    name = forms.CharField(label=pgettext_lazy("thing", "name"), max_length=100)
+    name_en = forms.CharField(label=_("name (English)"), max_length=200, required=False)
+    counties = forms.CharField(
+        label=_("counties"),
+        max_length=500,
+        help_text=_("County codes, separated by spaces or commas."),
+    )
+    start_year = _year_field(_("first year"))
+    end_year = forms.IntegerField(
+        label=_("last year"),
+        min_value=1980,
+        max_value=2100,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "narrow"}),
+    )
+    note = _note_field()
+
+    def clean_counties(self) -> list[str]:
+        from fupin.core.areacodes import normalize
+
+        codes = [c for c in self.cleaned_data["counties"].replace(",", " ").replace("，", " ").split() if c]
+        if not codes:
+            raise forms.ValidationError(_("Give at least one county code."))
+        result = []
+        for code in codes:
+            try:
+                result.append(normalize(code))
+            except ValueError as exc:
+                raise forms.ValidationError(_("“%(code)s” is not an area code.") % {"code": code}) from exc
+        return result
+
+
 class PlanForm(forms.Form):
     """A village put into a batch with its plan (the county's office)."""
 

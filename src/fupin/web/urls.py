@@ -31,6 +31,7 @@ urlpatterns = [
     path("programs/projects/<str:code>/labour/", views.labour_record, name="labour_record"),
     path("programs/projects/<str:code>/beneficiaries/", views.beneficiaries_add, name="beneficiaries_add"),
     path("programs/zones/", views.zone_list, name="zone_list"),
+    path("programs/zones/new/", views.zone_create, name="zone_create"),
     path("programs/zones/<str:code>/", views.zone_detail, name="zone_detail"),
     path("programs/zones/<str:code>/projects/new/", views.zone_project_create, name="zone_project_create"),
     path("funds/", views.funds_area, name="funds_area"),

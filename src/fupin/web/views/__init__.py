@@ -25,7 +25,7 @@ from fupin.web.views.programs import (
     project_detail,
     project_update,
 )
-from fupin.web.views.zones import zone_detail, zone_list, zone_project_create
+from fupin.web.views.zones import zone_create, zone_detail, zone_list, zone_project_create
 
 __all__ = [
     "allocate",
@@ -59,6 +59,7 @@ __all__ = [
     "project_detail",
     "project_update",
     "show_error",
+    "zone_create",
     "zone_detail",
     "zone_list",
     "zone_project_create",

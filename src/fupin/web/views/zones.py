@@ -18,7 +18,7 @@ from fupin.funds.choices import Source
 from fupin.programs import selectors, services
 from fupin.programs.choices import ProgramType
 from fupin.programs.models import ContiguousZone, Project
-from fupin.web.forms import ZoneProjectForm
+from fupin.web.forms import ZoneForm, ZoneProjectForm
 from fupin.web.views.programs import has_role, next_code, submit
 
 
@@ -29,9 +29,47 @@ def _visible_zone(request: HttpRequest, code: str) -> ContiguousZone:
     return zone
 
 
+def _zone_list_page(request: HttpRequest, form: ZoneForm | None = None) -> HttpResponse:
+    can_create = has_role(request.user, Role.PROVINCE)
+    if form is None and can_create:
+        form = ZoneForm(auto_id="zone_%s")
+    context = {"rows": selectors.zone_list(user=request.user), "zone_form": form if can_create else None}
+    return render(request, "web/programs/zone_list.html", context)
+
+
 @login_required
 def zone_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/programs/zone_list.html", {"rows": selectors.zone_list(user=request.user)})
+    return _zone_list_page(request)
+
+
+@login_required
+@require_POST
+def zone_create(request: HttpRequest) -> HttpResponse:
+    """A new zone over several counties (the province's office)."""
+
+    def call(data: dict[str, Any]) -> ContiguousZone:
+        return services.zone_create(
+            actor=request.user,
+            code=data["code"],
+            name=data["name"],
+            name_en=data["name_en"],
+            county_codes=data["counties"],
+            start_year=data["start_year"],
+            end_year=data["end_year"],
+            note=data["note"],
+        )
+
+    form = ZoneForm(request.POST, auto_id="zone_%s")
+    ok, zone = submit(
+        request,
+        form,
+        call,
+        done=lambda z: _("Zone %(code)s created.") % {"code": z.code},
+        models_=(ContiguousZone,),
+    )
+    if ok:
+        return redirect("web:zone_detail", code=zone.code)
+    return _zone_list_page(request, form)
 
 
 def _counties_in_scope(request: HttpRequest, zone: ContiguousZone) -> list[Any]:
