@@ -60,6 +60,9 @@ def code_in_ranges(code: str, ranges: list[CodeRange] | None) -> bool:
 
 class ScopedQuerySet(models.QuerySet):
     area_lookup: str = ""
+    # Further areas a row belongs to for reading: a row is visible when any of them is in
+    # the user's scope (a ledger entry is seen where the money leaves and where it arrives).
+    also_visible_by: tuple[str, ...] = ()
 
     def visible_to(self, user: Any) -> Self:
         ranges = _scope_ranges(user)
@@ -67,7 +70,10 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if not ranges:
             return self.none()
-        return self.filter(area_q(self.area_lookup, ranges))
+        q = area_q(self.area_lookup, ranges)
+        for lookup in self.also_visible_by:
+            q |= area_q(lookup, ranges)
+        return self.filter(q)
 
     def in_area(self, code: str) -> Self:
         """Rows in the area with this code or below it (no scoping: combine with visible_to)."""

@@ -47,19 +47,10 @@ class AppendOnlyError(Exception):
 
 
 class EntryQuerySet(ScopedQuerySet):
+    # Entries that leave, reach or pay out in the user's areas: a county sees the
+    # province's allocation to it as well as its own postings.
     area_lookup = "area"
-
-    def visible_to(self, user: Any) -> EntryQuerySet:
-        """Entries that leave, reach or pay out in the user's areas: a county sees the
-        province's allocation to it as well as its own postings."""
-        from fupin.core.scoping import _scope_ranges, area_q
-
-        ranges = _scope_ranges(user)
-        if ranges is None:
-            return self
-        if not ranges:
-            return self.none()
-        return self.filter(area_q("area", ranges) | area_q("to_area", ranges) | area_q("project__area", ranges))
+    also_visible_by = ("to_area", "project__area")
 
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("ledger entries are never changed; post a reversing entry")
@@ -157,16 +148,10 @@ class Entry(models.Model):
         raise AppendOnlyError("ledger entries are never deleted; post a reversing entry")
 
 
-class AccountQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> AccountQuerySet:
-        from fupin.core.scoping import _scope_ranges, area_q
-
-        ranges = _scope_ranges(user)
-        if ranges is None:
-            return self
-        if not ranges:
-            return self.none()
-        return self.filter(area_q("area", ranges) | area_q("project__area", ranges))
+class AccountQuerySet(ScopedQuerySet):
+    # an account belongs to an area or to a project (in an area)
+    area_lookup = "area"
+    also_visible_by = ("project__area",)
 
 
 class Account(models.Model):

@@ -21,6 +21,7 @@ from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
 from fupin.core.errors import Conflict, InvalidInput
 from fupin.core.policy import check_role, check_scope
+from fupin.core.validation import check_choice, check_year
 from fupin.funds.choices import EntryKind, Source
 from fupin.funds.models import Account, Entry
 from fupin.geo.choices import Level
@@ -46,26 +47,6 @@ def _amount(value: Any, *, record: str) -> Decimal:
     if amount >= Decimal("1e14"):
         raise InvalidInput(_("The amount is too large."), field="amount", record=record)
     return amount
-
-
-def _source(value: str, *, record: str) -> str:
-    if value not in Source.values:
-        raise InvalidInput(
-            _("“%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": ", ".join(Source.values)},
-            field="source",
-            record=record,
-        )
-    return value
-
-
-def _year(value: Any, *, record: str) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(_("Not a year."), field="year", record=record) from exc
-    if not 1980 <= year <= 2100:
-        raise InvalidInput(_("A year between 1980 and 2100."), field="year", record=record)
-    return year
 
 
 def _accounts(keys: list[dict[str, Any]]) -> list[Account]:
@@ -201,8 +182,8 @@ def appropriate(
     return _post(
         actor=actor,
         kind=EntryKind.APPROPRIATION,
-        source=_source(source, record=record),
-        year=_year(year, record=record),
+        source=check_choice(source, Source, field_name="source", record=record),
+        year=check_year(year, field_name="year", record=record),
         amount=_amount(amount, record=record),
         on=on or timezone.localdate(),
         area=area,
@@ -248,8 +229,8 @@ def allocate(
     return _post(
         actor=actor,
         kind=EntryKind.ALLOCATION,
-        source=_source(source, record=record),
-        year=_year(year, record=record),
+        source=check_choice(source, Source, field_name="source", record=record),
+        year=check_year(year, field_name="year", record=record),
         amount=_amount(amount, record=record),
         on=on or timezone.localdate(),
         area=from_area,
@@ -280,8 +261,8 @@ def disburse(
     return _post(
         actor=actor,
         kind=EntryKind.DISBURSEMENT,
-        source=_source(source, record=record),
-        year=_year(year, record=record),
+        source=check_choice(source, Source, field_name="source", record=record),
+        year=check_year(year, field_name="year", record=record),
         amount=_amount(amount, record=record),
         on=on or timezone.localdate(),
         area=project.area,

@@ -18,6 +18,7 @@ from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
 from fupin.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from fupin.core.policy import check_role, check_scope
+from fupin.core.validation import check_choice, check_year
 from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
 from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS, Category, PlanStatus, ProgramType, ProjectStatus, Unit
@@ -33,26 +34,10 @@ from fupin.programs.models import (
 )
 from fupin.registry.models import Household
 
-YEARS = (1980, 2100)
-
-
-def _year(value: Any, *, field_name: str, record: str | None) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(_("Not a year."), field=field_name, record=record) from exc
-    if not YEARS[0] <= year <= YEARS[1]:
-        raise InvalidInput(
-            _("A year between %(first)s and %(last)s.") % {"first": YEARS[0], "last": YEARS[1]},
-            field=field_name,
-            record=record,
-        )
-    return year
-
 
 def _years(start: Any, end: Any, *, record: str | None) -> tuple[int, int]:
-    first = _year(start, field_name="start_year", record=record)
-    last = _year(end, field_name="end_year", record=record)
+    first = check_year(start, field_name="start_year", record=record)
+    last = check_year(end, field_name="end_year", record=record)
     if last < first:
         raise InvalidInput(_("The last year comes before the first."), field="end_year", record=record)
     return first, last
@@ -71,16 +56,6 @@ def _decimal(value: Any, *, field_name: str, record: str | None, places: int = 2
             _("At most %(places)s decimal places.") % {"places": places}, field=field_name, record=record
         )
     return number
-
-
-def _choice(value: str, choices: Any, *, field_name: str, record: str | None) -> str:
-    if value not in choices.values:
-        raise InvalidInput(
-            _("“%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": ", ".join(choices.values)},
-            field=field_name,
-            record=record,
-        )
-    return value
 
 
 def _area(code: str, *, field_name: str, record: str | None, level: str | None = None) -> AdminArea:
@@ -283,7 +258,7 @@ def zone_create(
         raise InvalidInput(
             _("A code and a name are required."), field="code" if not code.strip() else "name", record=record
         )
-    first = _year(start_year, field_name="start_year", record=record)
+    first = check_year(start_year, field_name="start_year", record=record)
     if end_year is not None:
         first, _last = _years(start_year, end_year, record=record)
     counties = [_area(c, field_name="counties", record=record, level=Level.COUNTY) for c in county_codes]
@@ -325,9 +300,9 @@ def _project_values(data: ProjectData, *, record: str) -> dict[str, Any]:
         raise InvalidInput(_("A project code is required."), field="code", record=record)
     if not data.name.strip():
         raise InvalidInput(_("A name is required."), field="name", record=record)
-    program = _choice(data.program, ProgramType, field_name="program", record=record)
-    category = _choice(data.category, Category, field_name="category", record=record)
-    status = _choice(data.status, ProjectStatus, field_name="status", record=record)
+    program = check_choice(data.program, ProgramType, field_name="program", record=record)
+    category = check_choice(data.category, Category, field_name="category", record=record)
+    status = check_choice(data.status, ProjectStatus, field_name="status", record=record)
     area = _area(data.area_code, field_name="area", record=record)
     first, last = _years(data.start_year, data.end_year, record=record)
     if data.plan is not None:
@@ -455,7 +430,7 @@ def output_record(
             _("“%(code)s” is not in the output catalogue.") % {"code": kind_code}, field="kind", record=record
         )
     if unit is not None and unit != "":
-        _choice(unit, Unit, field_name="unit", record=record)
+        check_choice(unit, Unit, field_name="unit", record=record)
         if unit != kind.unit:
             raise InvalidInput(
                 _("“%(kind)s” is counted in %(unit)s, not %(given)s.")
@@ -463,7 +438,7 @@ def output_record(
                 field="unit",
                 record=record,
             )
-    year = _year(year, field_name="year", record=record)
+    year = check_year(year, field_name="year", record=record)
     amount = _decimal(quantity, field_name="quantity", record=record, places=3)
     output, created = ProjectOutput.objects.get_or_create(
         project=project, kind=kind, year=year, defaults={"quantity": amount}
@@ -492,7 +467,7 @@ def beneficiaries_add(*, actor: Any, project: Project, households: Iterable[Hous
     project = _lock_project(project)
     _writable_project(actor, project, Role.VILLAGE)
     record = project.code
-    year = _year(year, field_name="year", record=record)
+    year = check_year(year, field_name="year", record=record)
     lo, hi = descendant_range(project.area.code)
     chosen = list(households)
     for household in chosen:
@@ -546,7 +521,7 @@ def labour_record(*, actor: Any, project: Project, year: int, persons: Any, pers
     project = _lock_project(project)
     _writable_project(actor, project, Role.TOWNSHIP)
     record = project.code
-    year = _year(year, field_name="year", record=record)
+    year = check_year(year, field_name="year", record=record)
     counts = {}
     for name, value in (("persons", persons), ("person_days", person_days)):
         try:

@@ -19,6 +19,7 @@ from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
 from fupin.core.errors import ApplicationError, Conflict, InvalidInput, InvalidTransition, NotFound
 from fupin.core.policy import check_role, check_scope
+from fupin.core.validation import check_choice as _check_choice
 from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
 from fupin.registry import idnumbers
@@ -152,16 +153,6 @@ def _village(code: str, *, record: str | None = None) -> AdminArea:
             field="village",
         )
     return area
-
-
-def _check_choice(value: str, choices: Any, *, field_name: str, record: str | None) -> None:
-    if value not in choices.values:
-        raise InvalidInput(
-            _("“%(value)s” is not one of: %(allowed)s.")
-            % {"value": value, "allowed": ", ".join(v for v in choices.values if v)},
-            field=field_name,
-            record=record,
-        )
 
 
 def _check_causes(main: str, secondary: Iterable[str], *, record: str | None) -> list[str]:

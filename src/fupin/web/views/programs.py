@@ -330,20 +330,46 @@ def _plan_action(
 ) -> HttpResponse:
     """Run one service on a plan from a posted form: back to the plan with a message, or
     the plan page again with the form and the error."""
-    target = _plan_for_write(village)
-    if form.is_valid():
-        try:
-            result = call(target, form)
-        except ApplicationError as exc:
-            if selectors.plan_get(user=request.user, village_code=village) is None:
-                return error_page(request, exc)
-            show_service_error(request, exc, form=form, models_=models_)
-        else:
-            messages.success(request, done(result) if callable(done) else done)
-            return redirect("web:plan_detail", village=village)
-    else:
+    return _act_on(
+        request,
+        _plan_for_write(village),
+        form,
+        call,
+        done,
+        models_,
+        visible=lambda: selectors.plan_get(user=request.user, village_code=village) is not None,
+        success=lambda: redirect("web:plan_detail", village=village),
+        again=lambda: _plan_page(request, _visible_plan(request, village), **{name: form}),
+    )
+
+
+def _act_on(
+    request: HttpRequest,
+    target: Any,
+    form: forms.Form,
+    call: Callable[[Any, Any], Any],
+    done: str | Callable[[Any], str],
+    models_: tuple[type[models.Model], ...],
+    *,
+    visible: Callable[[], bool],
+    success: Callable[[], HttpResponse],
+    again: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """Run one service on a plan or project from a posted form: ``success`` with a
+    message; or ``again`` (its page with the form and the error); or an error page when
+    the user may not even see the object."""
+    if not form.is_valid():
         _invalid_form(request)
-    return _plan_page(request, _visible_plan(request, village), **{name: form})
+        return again()
+    try:
+        result = call(target, form)
+    except ApplicationError as exc:
+        if not visible():
+            return error_page(request, exc)
+        show_service_error(request, exc, form=form, models_=models_)
+        return again()
+    messages.success(request, done(result) if callable(done) else done)
+    return success()
 
 
 @login_required
@@ -479,20 +505,17 @@ def _project_action(
     done: str | Callable[[Any], str],
     models_: tuple[type[models.Model], ...],
 ) -> HttpResponse:
-    target = _project_for_write(code)
-    if form.is_valid():
-        try:
-            result = call(target, form)
-        except ApplicationError as exc:
-            if selectors.project_get(user=request.user, code=code) is None:
-                return error_page(request, exc)
-            show_service_error(request, exc, form=form, models_=models_)
-        else:
-            messages.success(request, done(result) if callable(done) else done)
-            return redirect("web:project_detail", code=code)
-    else:
-        _invalid_form(request)
-    return project_page(request, _visible_project(request, code), **{name: form})
+    return _act_on(
+        request,
+        _project_for_write(code),
+        form,
+        call,
+        done,
+        models_,
+        visible=lambda: selectors.project_get(user=request.user, code=code) is not None,
+        success=lambda: redirect("web:project_detail", code=code),
+        again=lambda: project_page(request, _visible_project(request, code), **{name: form}),
+    )
 
 
 @login_required
