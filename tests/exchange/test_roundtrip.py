@@ -87,7 +87,8 @@ def test_export_as_a_user_keeps_to_their_scope_and_masks(
     members = (tmp_path / "p" / "members.csv").read_text(encoding="utf-8-sig")
     assert ours.code in households and bayan_village not in households
     for person in ours.members.all():
-        assert person.id_number not in members and person.id_number[:4] + "*" * 10 in members
+        assert person.id_number not in members and person.id_number[:6] + "*" * 12 in members
+        assert person.birth_date.isoformat() not in members
 
 
 def test_a_county_users_own_export_comes_back_unchanged(db, tmp_path, county_user, make_household, yanshou_village):

@@ -67,8 +67,8 @@ def test_invalid_numbers_say_why(value, reason):
         idnumbers.validate(value)
 
 
-def test_masking_keeps_only_the_ends():
-    assert idnumbers.mask(STANDARD_EXAMPLE) == "1101**********002X"
+def test_masking_keeps_only_the_area_code():
+    assert idnumbers.mask(STANDARD_EXAMPLE) == "110105************"
     assert idnumbers.mask_phone("13912345678") == "139****5678"
 
 

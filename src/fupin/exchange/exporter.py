@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from fupin.core.areacodes import descendant_range
-from fupin.core.masking import mask_id, mask_phone
+from fupin.core.masking import mask_birth_date, mask_id, mask_phone
 from fupin.core.policy import can_view_identifiers
 from fupin.core.scoping import _scope_ranges
 from fupin.exchange import dbframes as db
@@ -20,6 +20,8 @@ from fupin.exchange import schema
 from fupin.exchange.columns import escape_cell
 from fupin.programs.choices import CHECKLIST_FIELDS
 from fupin.registry.models import Household, IncomeRecord
+
+RECORDED = "_recorded"  # a member's creation time, for masking the birth date; not exported
 
 
 def _where(column: str, ranges: list[tuple[str, str]] | None) -> tuple[str, list[str]]:
@@ -119,9 +121,11 @@ def export_frames(
             "SELECT p.id_number, h.code, p.name, p.sex, " + db.nullable_text("p.birth_date") + ", p.relation, "
             "p.education, p.health, p.disability, p.labour, p.migrant_work, "
             + db.nullable_text("p.migrant_months")
+            + ", "
+            + db.nullable_text("p.created_at")
             + " FROM registry_person p"
             + hh_join.format(t="p"),
-            schema.MEMBERS.column_names,
+            [*schema.MEMBERS.column_names, RECORDED],
             where=hh_where,
             params=hh_params,
         ).sort("household", "id_number")
@@ -154,6 +158,8 @@ def export_frames(
     frames.update(_programs(wanted, ranges))
     if user is not None and not can_view_identifiers(user):
         frames = _masked(frames)
+    if "members" in frames:
+        frames["members"] = frames["members"].drop(RECORDED)
     return frames
 
 
@@ -285,6 +291,9 @@ def _programs(wanted: list[str], ranges: list[tuple[str, str]] | None) -> dict[s
 
 
 def _masked(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The frames as a user without the permission to see identifiers may read them, by the
+    rule of ``fupin.core.masking``. Members are then sorted by their masked number and name,
+    so that the order of the rows tells nothing of the hidden digits."""
     out = {}
     for name, frame in frames.items():
         exprs = []
@@ -292,7 +301,15 @@ def _masked(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
             exprs.append(pl.col("id_number").map_elements(mask_id, return_dtype=pl.String))
         if "phone" in frame.columns:
             exprs.append(pl.col("phone").map_elements(lambda v: mask_phone(v) if v else v, return_dtype=pl.String))
+        if "birth_date" in frame.columns and RECORDED in frame.columns:
+            exprs.append(
+                pl.struct("birth_date", RECORDED)
+                .map_elements(lambda r: mask_birth_date(r["birth_date"], recorded=r[RECORDED]), return_dtype=pl.String)
+                .alias("birth_date")
+            )
         out[name] = frame.with_columns(exprs) if exprs else frame
+    if "members" in out:
+        out["members"] = out["members"].sort("household", "id_number", "name", "relation")
     return out
 
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from fupin.core.audit import audit_channel, audit_log
 from fupin.core.bulk import analyze, next_id, reset_sequences
 from fupin.core.choices import Channel, Role
-from fupin.core.policy import ROLE_RANK, role_rank
+from fupin.core.policy import ROLE_RANK, can_view_identifiers, role_rank
 from fupin.core.scoping import _scope_ranges
 from fupin.exchange import dbframes as db
 from fupin.exchange import schema
@@ -87,6 +87,18 @@ def plan_import(package: Package, *, user: Any = None) -> Plan:
                 0,
                 "",
                 _("the package holds no entity file"),
+            )
+        )
+    if user is not None and "members" in plan.frames and not can_view_identifiers(user):
+        # Comparing a package's ID numbers with the registry would tell which of them exist
+        # (and where): a search by ID number, which is the permission's right.
+        del plan.frames["members"]
+        plan.errors.append(
+            RowError(
+                plan.file("members"),
+                0,
+                "id_number",
+                _("importing household members needs the permission to see ID numbers"),
             )
         )
     ranges = _scope_ranges(user) if user is not None else None

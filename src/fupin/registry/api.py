@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fupin.core.masking import mask_birth_date
 from fupin.core.policy import can_view_identifiers
 from fupin.registry import idnumbers, services
 from fupin.registry.choices import (
@@ -50,6 +51,11 @@ class MaskedMixin:
     def mask_phone(self, value: str) -> str:
         return value if (self._show() or not value) else idnumbers.mask_phone(value)
 
+    def mask_birth_date(self, person: Person) -> str:
+        if self._show():
+            return person.birth_date.isoformat() if person.birth_date else ""
+        return mask_birth_date(person.birth_date, recorded=person.created_at)
+
 
 class HelperSerializer(MaskedMixin, serializers.ModelSerializer):
     phone = serializers.SerializerMethodField()
@@ -64,7 +70,13 @@ class HelperSerializer(MaskedMixin, serializers.ModelSerializer):
 
 class PersonSerializer(MaskedMixin, serializers.ModelSerializer):
     household: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    id_number = serializers.SerializerMethodField()
+    id_number = serializers.SerializerMethodField(
+        help_text="18 digits; without the permission to see identifiers, the first 6 and then asterisks"
+    )
+    birth_date = serializers.SerializerMethodField(
+        help_text="YYYY-MM-DD; without the permission to see identifiers, the year only (YYYY), "
+        "or **** for a person born in the year their record was created"
+    )
 
     class Meta:
         model = Person
@@ -86,6 +98,9 @@ class PersonSerializer(MaskedMixin, serializers.ModelSerializer):
 
     def get_id_number(self, obj: Person) -> str:
         return self.mask_id(obj.id_number)
+
+    def get_birth_date(self, obj: Person) -> str:
+        return self.mask_birth_date(obj)
 
 
 class HouseholdSerializer(MaskedMixin, serializers.ModelSerializer):

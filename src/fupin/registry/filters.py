@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.filters import AreaCodeFilter
+from fupin.core.policy import can_view_identifiers
 from fupin.registry import idnumbers
 from fupin.registry.choices import Cause, Labour, Procedure, Relation, Sex, Stage, Status
 from fupin.registry.models import ASSURANCE_FIELDS, Household, IncomeRecord, Person, StatusEvent
@@ -19,12 +20,14 @@ HOUSEHOLD_TYPES = [
 ]
 
 
-def _person_match(value: str) -> Q:
-    """An ID number matches exactly; a name matches from its start (a surname, or a full
-    name), as a range on the indexed name so that it stays fast over millions of people."""
+def _person_match(value: str, *, identifiers: bool) -> Q:
+    """An ID number matches exactly, for a user who may see identifiers only (for anyone
+    else a search by ID number would confirm a guess of a masked number, so digits match no
+    ID number); a name matches from its start (a surname, or a full name), as a range on
+    the indexed name so that it stays fast over millions of people."""
     value = value.strip()
     if len(value) == 18 and value[:17].isdigit():
-        return Q(id_number=idnumbers.normalize(value))
+        return Q(id_number=idnumbers.normalize(value)) if identifiers else Q(pk__in=[])
     if connection.vendor == "postgresql":
         return Q(name__startswith=value)  # LIKE 'x%' on the varchar_pattern_ops index
     return Q(name__gte=value, name__lt=value + "\U0010ffff")  # SQLite compares by code point
@@ -39,6 +42,13 @@ ASSURANCE_CHOICES = [
     ("housing", _("safe housing")),
     ("water", _("safe drinking water")),
 ]
+
+
+def _may_search_identifiers(filterset: django_filters.FilterSet) -> bool:
+    """Search by ID number is a right of the permission to see identifiers; a filter set
+    made without a request (no user) searches names only."""
+    request = getattr(filterset, "request", None)
+    return can_view_identifiers(getattr(request, "user", None))
 
 
 class HouseholdFilterSet(django_filters.FilterSet):
@@ -83,6 +93,11 @@ class HouseholdFilterSet(django_filters.FilterSet):
             "q",
         ]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not _may_search_identifiers(self):
+            self.filters["q"].label = _("household code or member name")
+
     def filter_deprived(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         """Households not assured in the item (``food``, ``water``, ...), or in any item (``any``)."""
         if not value:
@@ -109,7 +124,8 @@ class HouseholdFilterSet(django_filters.FilterSet):
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         if not value:
             return qs
-        members = Person.objects.filter(_person_match(value)).values("household_id")
+        match = _person_match(value, identifiers=_may_search_identifiers(self))
+        members = Person.objects.filter(match).values("household_id")
         return qs.filter(Q(code=value.strip()) | Q(pk__in=members))
 
 
@@ -131,8 +147,13 @@ class PersonFilterSet(django_filters.FilterSet):
         model = Person
         fields = ["area", "status", "household", "sex", "relation", "labour", "cause", "q"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not _may_search_identifiers(self):
+            self.filters["q"].label = _("name")
+
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(_person_match(value)) if value else qs
+        return qs.filter(_person_match(value, identifiers=_may_search_identifiers(self))) if value else qs
 
 
 class IncomeRecordFilterSet(django_filters.FilterSet):

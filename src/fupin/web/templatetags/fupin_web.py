@@ -1,5 +1,6 @@
-"""Template tags of the web UI. ID and phone numbers go through ``masked_id`` and
-``masked_phone``, which show them in full only to users allowed to see identifiers."""
+"""Template tags of the web UI. ID and phone numbers and birth dates go through
+``masked_id``, ``masked_phone`` and ``masked_birth_date``, which show them in full only to
+users allowed to see identifiers (the rule is ``fupin.core.masking``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django import forms, template
 
+from fupin.core.masking import mask_birth_date
 from fupin.core.policy import can_view_identifiers
 from fupin.registry import idnumbers
 from fupin.web.forms import localized_name
@@ -32,6 +34,16 @@ def masked_phone(context: template.Context, phone: str) -> str:
     if not phone:
         return ""
     return phone if _show(context) else idnumbers.mask_phone(phone)
+
+
+@register.simple_tag(takes_context=True)
+def masked_birth_date(context: template.Context, person: Any) -> str:
+    """A member's birth date (YYYY-MM-DD), or only what ``mask_birth_date`` leaves of it."""
+    if not person.birth_date:
+        return ""
+    if _show(context):
+        return person.birth_date.isoformat()
+    return mask_birth_date(person.birth_date, recorded=person.created_at)
 
 
 @register.filter

@@ -19,10 +19,10 @@ from django_htmx.middleware import HtmxDetails
 
 from fupin.core.areacodes import ancestor_codes
 from fupin.core.errors import ApplicationError
+from fupin.core.masking import BIRTH_DATE_KEYS, IDENTIFIER_KEYS, PHONE_KEYS, mask_value
 from fupin.core.models import AuditEvent
 from fupin.core.policy import can_view_identifiers, role_rank
 from fupin.geo.models import AdminArea
-from fupin.registry import idnumbers
 from fupin.registry.choices import Action, Cause
 from fupin.registry.models import Household, IncomeRecord, Person
 from fupin.registry.selectors import household_get
@@ -128,7 +128,7 @@ _ACTIONS = {
     "beneficiary.add": gettext_lazy("recorded as a beneficiary of a project"),
     "beneficiary.remove": gettext_lazy("removed from a project's beneficiaries"),
 }
-_SECRET = {"id_number": idnumbers.mask, "phone": idnumbers.mask_phone}
+_SECRET = {*IDENTIFIER_KEYS, *PHONE_KEYS, *BIRTH_DATE_KEYS}
 _MEMBER_SUMMARY = ("name", "id_number", "relation")
 _HIDDEN = {"id", "household_id"}
 
@@ -171,7 +171,7 @@ class _Describer:
         if value is None or value == "":
             return "—"
         if key in _SECRET and isinstance(value, str):
-            return value if self.show else _SECRET[key](value)
+            return value if self.show else mask_value(key, value)
         if key == "village_id" and isinstance(value, int) and value in self.villages:
             area = self.villages[value]
             return f"{area.code} {area.display_name}"

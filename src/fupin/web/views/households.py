@@ -54,7 +54,7 @@ LIST_FILTERS = ["q", "area", "status", "cause", "type", "key_village", "procedur
 @login_required
 def household_list(request: HtmxHttpRequest) -> HttpResponse:
     base = Household.objects.visible_to(request.user).select_related("village").order_by("code")
-    filterset = HouseholdFilterSet(request.GET or None, queryset=base)
+    filterset = HouseholdFilterSet(request.GET or None, queryset=base, request=request)
     form = filterset.form
     form.fields["status"].widget = forms.CheckboxSelectMultiple(choices=form.fields["status"].choices)
     if filterset.is_bound and not filterset.is_valid():

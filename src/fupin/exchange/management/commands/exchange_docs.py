@@ -198,7 +198,9 @@ def _document() -> list[str]:
         "township for disbursements and a county for appropriations and allocations (for new or changed "
         "rows only). Village plans are in scope by their village, projects by their area, outputs and "
         "labour by their project\u2019s area, beneficiaries by their household and their project, fund "
-        "entries by the area the money comes from, zones by their counties. Without `--as`, the command "
+        "entries by the area the money comes from, zones by their counties. Importing `members.csv` needs "
+        "the permission to see identifiers (`registry.view_identifiers`): comparing its ID numbers with "
+        "the registry would tell which of them exist, a search by ID number. Without `--as`, the command "
         "runs as the operator of the server, unrestricted. The web page always imports as the logged-in user.",
         "- **Limits**: a package or file over the size limit is refused (setting `FUPIN_IMPORT_MAX_BYTES`, "
         f"default {_bytes(reader.max_bytes())}; the expanded size of a zip counts); a zip member whose "
@@ -216,8 +218,11 @@ def _document() -> list[str]:
         "areas (`--as USER` on the command line; the logged-in user on the web page), optionally narrowed "
         "to one area and below (`--area CODE`). Without `--as`, the command exports everything.",
         "- **Masking**: without the permission to see identifiers (`registry.view_identifiers`), ID numbers "
-        "and phone numbers are masked. Such an export is for reading: its masked ID numbers do not "
-        "import back.",
+        "show only their first six digits (`230129************`), a member’s `birth_date` only its "
+        "year (`****` for a person born in the year their record was created), phone numbers their "
+        "first three and last four digits; members are then sorted by household, masked number and "
+        "name (the rule is in `docs/registry.md`). Such an export is for reading: its masked ID numbers "
+        "do not import back.",
         "- **Formulas**: a text cell starting with `=`, `+`, `-` or `@` gets a leading apostrophe (`'`), so "
         "that a spreadsheet does not run it; import strips the apostrophe again.",
         "- CSV files are UTF-8 with a BOM. In a workbook, whole numbers are numbers and everything else "
