@@ -1,6 +1,6 @@
-"""Shared fixtures. The session loads the real administrative tree of Heilongjiang once
-(from the shipped file, through the same service that ``fupin load_areas`` runs); every
-test then runs in a transaction on top of it."""
+"""Shared fixtures. The test database is made by the migrations, which load the real
+administrative tree of Heilongjiang from the shipped file (``geo`` 0003, as for every new
+database); every test then runs in a transaction on top of it."""
 
 from __future__ import annotations
 
@@ -16,14 +16,6 @@ PASSWORD = "test-pass-123"
 YANSHOU = "230129000000"  # 延寿县, a national key county of Harbin
 BAYAN = "230126000000"  # 巴彦县
 QIQIHAR_TAILAI = "230224000000"  # 泰来县, another city
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    from fupin.geo.services import areas_load, read_area_file
-
-    with django_db_blocker.unblock():
-        areas_load(rows=read_area_file())
 
 
 def _first_village(county_code: str) -> str:

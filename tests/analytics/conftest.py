@@ -54,3 +54,27 @@ def spark_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield ibis.pyspark.connect(session)
     finally:
         session.stop()
+
+
+@pytest.fixture
+def scratch_database(tmp_path):
+    """Environment for running ``fupin`` in a subprocess on a database of its own, of the
+    kind this suite runs on: a SQLite file (read by the ADBC SQLite driver), or a fresh
+    PostgreSQL database (read by the ADBC PostgreSQL driver)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["FUPIN_DATA_DIR"] = str(tmp_path)
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield env
+        return
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    scratch = f"{name}_cli"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        admin.execute(f'CREATE DATABASE "{scratch}"')
+    env["DATABASE_URL"] = f"{base}/{scratch}"
+    yield env
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')

@@ -13,6 +13,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -301,28 +302,36 @@ def test_a_snapshot_is_reused_until_the_registry_changes(db, settings, tmp_path,
     assert fresh.manifest["tables"]["households"]["rows"] == first.manifest["tables"]["households"]["rows"] + 1
 
 
-@pytest.fixture
-def scratch_database(tmp_path):
-    """Environment for running ``fupin`` in a subprocess on a database of its own, of the
-    kind this suite runs on: a SQLite file (read by the ADBC SQLite driver), or a fresh
-    PostgreSQL database (read by the ADBC PostgreSQL driver)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["FUPIN_DATA_DIR"] = str(tmp_path)
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield env
-        return
-    import psycopg
+def _parquet_schema(snapshot, name: str) -> list[tuple[str, str]]:
+    """The columns and types of a snapshot table, the same in each of its files."""
+    import pyarrow.parquet as pq
 
-    base, _, name = url.rpartition("/")
-    scratch = f"{name}_cli"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-        admin.execute(f'CREATE DATABASE "{scratch}"')
-    env["DATABASE_URL"] = f"{base}/{scratch}"
-    yield env
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    path = snapshot.table_path(name)
+    files = [path] if path.is_file() else sorted(path.rglob("*.parquet"))
+    schemas = {tuple((f.name, str(f.type)) for f in pq.read_schema(file)) for file in files}
+    assert len(schemas) == 1, (name, schemas)
+    return list(schemas.pop())
+
+
+def test_a_registry_only_snapshot_keeps_every_tables_schema(demo_snapshot, tmp_path, make_household, yanshou_village):
+    """A new province's database: households and members, and nothing else (no income,
+    status event, programme or fund). Every source is read with its declared types, and
+    every table is written with the columns and types it has when the demo fills it."""
+    from fupin.analytics.snapshot import _sources, read_sources
+
+    make_household(yanshou_village, per_capita=None)
+    as_of = dt.date(2009, 12, 31)
+    sources = _sources(as_of)
+    read = read_sources(sources)
+    for source in sources:
+        assert read[source.name].schema == pa.schema(list(source.columns.items())), source.name
+    empty = take_snapshot(as_of=as_of, root=tmp_path)
+    assert empty.manifest["tables"]["households"]["rows"] == 1
+    assert empty.manifest["tables"]["incomes"]["rows"] == empty.manifest["tables"]["fund_entries"]["rows"] == 0
+    full, _ = demo_snapshot
+    assert set(empty.manifest["tables"]) == set(full.manifest["tables"])
+    for name in full.manifest["tables"]:
+        assert _parquet_schema(empty, name) == _parquet_schema(full, name), name
 
 
 def test_cli_demo_then_report(scratch_database, tmp_path):

@@ -52,16 +52,13 @@ def page(browser, live_server):
 
 @pytest.fixture
 def tree(transactional_db):
-    """Live-server tests flush the database after each test: reload the tree, and the
-    national poverty lines and the output catalogue that data migrations seed, if needed."""
+    """Live-server tests flush the database after each test: reload the tree, the
+    national poverty lines and the output catalogue that data migrations seed (each adds
+    only what is missing)."""
     from importlib import import_module
 
     from django.apps import apps
 
-    from fupin.geo.models import AdminArea
-    from fupin.geo.services import areas_load, read_area_file
-
-    if not AdminArea.objects.exists():
-        areas_load(rows=read_area_file())
+    import_module("fupin.geo.migrations.0003_administrative_tree").load_tree(apps, None)
     import_module("fupin.registry.migrations.0002_national_poverty_lines").seed_lines(apps, None)
     import_module("fupin.programs.migrations.0002_output_catalogue").load(apps, None)

@@ -191,6 +191,17 @@ def test_reference_to_a_missing_village(tmp_path, unchanged):
     )
 
 
+def test_a_database_without_the_tree_says_so_once(tmp_path, unchanged, yanshou_village):
+    """A package of many households on a database whose administrative tree is empty gets
+    one error that says what to do, not one "unknown village" per row."""
+    from django.db import connection
+
+    valid_package(tmp_path, yanshou_village, n=30)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM geo_adminarea")  # inside the test's transaction: rolled back after
+    assert errors_of(tmp_path) == ["households.csv: the administrative tree is not loaded: run `fupin load_areas`"]
+
+
 def test_a_member_whose_household_is_missing(tmp_path, unchanged, yanshou_village):
     write(
         tmp_path,

@@ -309,6 +309,9 @@ def _records_of(indicator_id: str, section: str) -> str:
 
 
 NO_REFERENCE = _("No reference figure is recorded for this area.")
+# Over zero records, a count or a sum is 0 (``_count``, ``_sum``); a mean or a ratio has
+# nothing to divide by and is not available, for this reason.
+NO_RECORDS = _("There are no records to compute this figure from for this area and year.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -347,5 +350,6 @@ def evaluate(scope: Scope, ids: list[str] | None = None) -> list[Value]:
         if isinstance(result, ir.Expr):
             result = scope.con.execute(result)
         value = _plain(result, indicator.unit)
-        values.append(Value(indicator, value, NO_REFERENCE if value is None else None))
+        reason = (NO_REFERENCE if indicator.kind == "reference" else NO_RECORDS) if value is None else None
+        values.append(Value(indicator, value, reason))
     return values

@@ -234,13 +234,17 @@ def _sql_for(sql: str) -> str:
 
 
 def _to_schema(table: pa.Table, columns: Columns) -> pa.Table:
+    """The table with the declared names and types. A driver that infers a column's type
+    from its values (ADBC's SQLite driver) types a column with no value at all, in an empty
+    result or one where every row is NULL, as an integer, which Arrow cannot cast to a date:
+    such a column is taken as all NULL of its declared type, before any cast."""
     arrays = []
     for i, kind in enumerate(columns.values()):
         column = table.column(i)
         if column.type != kind:
-            column = column.cast(kind)
+            column = pa.nulls(len(column), type=kind) if column.null_count == len(column) else column.cast(kind)
         arrays.append(column)
-    return pa.table(arrays, names=list(columns))
+    return pa.table(arrays, schema=pa.schema(list(columns.items())))
 
 
 def _sqlite_file() -> str | None:
@@ -355,6 +359,7 @@ def _read_postgres(sources: list[Source], workers: int) -> dict[str, pa.Table]:
 
 
 SQLITE_BATCH_ROWS = 1 << 30
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def _read_sqlite(path: str, sources: list[Source], workers: int) -> dict[str, pa.Table]:
@@ -365,6 +370,11 @@ def _read_sqlite(path: str, sources: list[Source], workers: int) -> dict[str, pa
 
     def read(sql: str, columns: Columns) -> pa.Table:
         with adbc_sqlite.connect(path) as conn, conn.cursor() as cursor:
+            # The driver sets no busy timeout: a read that meets a checkpoint or a write
+            # taking its lock would fail at once with "database is locked"; wait, as
+            # Django's own connection does (its ``timeout``).
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.fetchall()
             # The driver infers each column's type from its first batch of rows and fails
             # on a later value of another type (a column NULL in the first 1,024 rows is
             # taken for an integer). One batch for the whole result makes it look at every
@@ -558,12 +568,11 @@ def take_snapshot(*, as_of: dt.date | None = None, root: Path | None = None) -> 
                 "(FORMAT parquet, COMPRESSION snappy, PARTITION_BY (part))"
             ).fetchone()
             rows = written[0] if written else 0
-            if not rows:  # no rows, no partition: one empty file keeps the table's columns
+            if not rows:
+                # no rows, no partition: one empty file keeps the table's columns, and, as
+                # in the partitions DuckDB writes, the partition is in its path only
                 (target / "part=0").mkdir(parents=True, exist_ok=True)
-                db.execute(
-                    f"COPY (SELECT *, {partition} AS part FROM {name}) TO '{target / 'part=0' / 'empty.parquet'}' "
-                    "(FORMAT parquet)"
-                )
+                db.execute(f"COPY {name} TO '{target / 'part=0' / 'empty.parquet'}' (FORMAT parquet)")
             tables[name] = {"path": name, "rows": rows, "partitioned_by": partition}
         db.close()
         manifest = {

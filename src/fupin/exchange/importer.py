@@ -101,6 +101,8 @@ def plan_import(package: Package, *, user: Any = None) -> Plan:
                 _("importing household members needs the permission to see ID numbers"),
             )
         )
+    if _needs_missing_tree(plan):
+        return plan
     ranges = _scope_ranges(user) if user is not None else None
     _plan_areas(plan, ranges)
     _plan_poverty_lines(plan, ranges)
@@ -114,6 +116,19 @@ def plan_import(package: Package, *, user: Any = None) -> Plan:
     if user is not None:
         _check_roles(plan, user)
     return plan
+
+
+def _needs_missing_tree(plan: Plan) -> bool:
+    """Every entity but the poverty lines (national ones have no area) refers to areas,
+    directly or through its household. On a database without the administrative tree,
+    each of its rows would fail alone; one error says why, and nothing else is checked."""
+    needing = [name for name in plan.frames if name != "poverty_lines"]
+    if not needing or AdminArea.objects.exists():
+        return False
+    plan.errors.append(
+        RowError(plan.file(needing[0]), 0, "", _("the administrative tree is not loaded: run `fupin load_areas`"))
+    )
+    return True
 
 
 def _check_roles(plan: Plan, user: Any) -> None:
