@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.filters import AreaCodeFilter
+from fupin.core.filters import AreaCodeFilter, YearFilter
 from fupin.registry import idnumbers
 from fupin.registry.choices import Cause, Labour, Procedure, Relation, Sex, Stage, Status
 from fupin.registry.models import ASSURANCE_FIELDS, Household, IncomeRecord, Person, StatusEvent
@@ -137,7 +137,7 @@ class PersonFilterSet(django_filters.FilterSet):
 
 class IncomeRecordFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="household__village")
-    year = django_filters.NumberFilter()
+    year = YearFilter()
     household = django_filters.CharFilter(field_name="household__code", label=_("household code"))
     status = django_filters.MultipleChoiceFilter(
         field_name="household__status", choices=Status.choices, label=_("household status"), distinct=False
@@ -152,7 +152,7 @@ class StatusEventFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="household__village")
     household = django_filters.CharFilter(field_name="household__code")
     procedure = django_filters.ChoiceFilter(choices=Procedure.choices[1:])
-    year = django_filters.NumberFilter(field_name="date__year")
+    year = YearFilter(field_name="date__year")
 
     class Meta:
         model = StatusEvent
