@@ -124,6 +124,11 @@ def test_an_unknown_api_path_is_a_404_in_the_error_shape(province_user):
     assert_error(api(province_user).get("/api/no-such-thing/"), 404)
 
 
+def test_an_unknown_web_path_is_still_the_web_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
 # --- bodies -----------------------------------------------------------------------------------------
 
 
