@@ -228,6 +228,7 @@ def test_every_operation_documents_its_error_responses(schema):
                 assert response, f"{method.upper()} {path}: no {status}"
                 ref = response["content"]["application/json"]["schema"]["$ref"]
                 assert ref == "#/components/schemas/Error", (method, path, status)
+            assert "content" not in operation["responses"]["414"], (method, path)
     assert operations >= 70
     error = schema["components"]["schemas"]["Error"]
     assert set(error["required"]) == {"code", "message"}

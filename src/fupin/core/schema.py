@@ -18,6 +18,13 @@ ERROR_STATUSES = {
 }
 
 
+# Answered by the HTTP server (gunicorn) before the request reaches Fupin, as its own page:
+# documented without a body.
+SERVER_STATUSES = {
+    "414": "the request line (path and query) is longer than the HTTP server takes (4094 bytes)",
+}
+
+
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema, with the error responses every operation can answer."""
 
@@ -28,4 +35,6 @@ class AutoSchema(SpectacularAutoSchema):
                 response = self._get_response_for_code(ErrorSerializer, status_code, direction=direction)
                 response["description"] = description
                 responses[status_code] = response
+        for status_code, description in SERVER_STATUSES.items():
+            responses.setdefault(status_code, {"description": description})
         return responses
