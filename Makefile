@@ -13,7 +13,7 @@ DEMO_SCALE ?= 0.05
 DEMO_SEED ?= 1
 export FUPIN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install test test-pg test-browser lint typecheck bench demo clean
+.PHONY: run serve install test test-pg test-browser fuzz lint typecheck bench demo clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ test-pg: install
 test-browser: install
 	scripts/ci/ensure-chromium
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser
+
+# schemathesis over the whole OpenAPI schema against a live server on a small demo
+# (scripts/ci/fuzz-api; FUZZ_MAX_EXAMPLES=N for a longer run)
+fuzz: install
+	VENV=$(VENV) scripts/ci/fuzz-api
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
 from fupin.analytics.api import (
     AnnualReportView,
@@ -10,6 +11,7 @@ from fupin.analytics.api import (
     MultidimensionalView,
     TargetingView,
 )
+from fupin.core.api import Router, api_not_found
 from fupin.core.audit_api import AuditEventViewSet
 from fupin.funds.api import AccountViewSet, BalancesView, EntryViewSet, FundFlowView, HouseholdFundsView
 from fupin.geo.api import AdminAreaViewSet
@@ -31,7 +33,7 @@ from fupin.registry.api import (
     StatusEventViewSet,
 )
 
-router = DefaultRouter()
+router = Router()
 router.register("areas", AdminAreaViewSet, basename="area")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("persons", PersonViewSet, basename="person")
@@ -70,3 +72,10 @@ urlpatterns = [
     path("reports/", include("fupin.analytics.urls")),
     path("", include("fupin.web.urls")),
 ]
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A URL that names nothing: under /api/ the API's 404 in its error shape, elsewhere the page."""
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return defaults.page_not_found(request, exception)

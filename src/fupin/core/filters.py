@@ -6,11 +6,13 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.areacodes import descendant_range, normalize
 from fupin.core.scoping import area_q
+from fupin.core.validation import YEARS
 
 
 class AreaCodeField(forms.CharField):
@@ -44,3 +46,28 @@ class AreaCodeFilter(django_filters.CharFilter):
         if not value:
             return qs
         return qs.filter(area_q(self.lookup, [descendant_range(value)]))
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year of Fupin's range (``core.validation.YEARS``): another, or a number too large
+    for any column, is refused by the filter's form (a 400 in the API) instead of reaching
+    the database (``date__year=0`` is no date at all)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", YEARS[0])
+        kwargs.setdefault("max_value", YEARS[1])
+        super().__init__(*args, **kwargs)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number that fits an integer column (a batch number, a count)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        low, high = BaseDatabaseOperations.integer_field_ranges["IntegerField"]
+        kwargs.setdefault("min_value", low)
+        kwargs.setdefault("max_value", high)
+        super().__init__(*args, **kwargs)

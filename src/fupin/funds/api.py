@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from fupin.core.areacodes import normalize
 from fupin.core.errors import InvalidInput, NotFound
 from fupin.core.policy import check_scope
+from fupin.core.validation import check_year
 from fupin.funds import selectors, services
 from fupin.funds.choices import Source
 from fupin.funds.filters import AccountFilterSet, EntryFilterSet
@@ -220,10 +221,7 @@ def _year(value: str | None, *, required: bool) -> int | None:
         if required:
             raise InvalidInput(_("This parameter is required."), field="year")
         return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise InvalidInput(_("Not a year."), record=value, field="year") from exc
+    return check_year(value, field_name="year", record=value)
 
 
 AREA = OpenApiParameter("area", OpenApiTypes.STR, description="area code (12 digits or a prefix such as 2301)")

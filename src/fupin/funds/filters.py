@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fupin.core.areacodes import descendant_range
-from fupin.core.filters import AreaCodeFilter
+from fupin.core.filters import AreaCodeFilter, IntegerFilter, YearFilter
 from fupin.core.scoping import area_q
 from fupin.funds.choices import EntryKind, Source
 from fupin.funds.models import Account, Entry
@@ -19,11 +19,11 @@ class EntryFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="area", label=_("area the money moves from (code), including everything below it"))
     kind = django_filters.ChoiceFilter(choices=EntryKind.choices)
     source = django_filters.ChoiceFilter(choices=Source.choices)
-    year = django_filters.NumberFilter(label=_("fund year"))
+    year = YearFilter(label=_("fund year"))
     project = django_filters.CharFilter(field_name="project__code", label=_("project code"))
     program = django_filters.ChoiceFilter(field_name="project__program", choices=ProgramType.choices)
     category = django_filters.ChoiceFilter(field_name="project__category", choices=Category.choices)
-    batch = django_filters.NumberFilter(field_name="project__plan__batch__number", label=_("batch number"))
+    batch = IntegerFilter(field_name="project__plan__batch__number", label=_("batch number"))
     reversal = django_filters.BooleanFilter(
         field_name="reverses", lookup_expr="isnull", exclude=True, label=_("is a reversing entry")
     )
@@ -51,7 +51,7 @@ class AccountFilterSet(django_filters.FilterSet):
         label=_("kind of node"),
     )
     source = django_filters.ChoiceFilter(choices=Source.choices)
-    year = django_filters.NumberFilter(label=_("fund year"))
+    year = YearFilter(label=_("fund year"))
     project = django_filters.CharFilter(field_name="project__code", label=_("project code"))
     program = django_filters.ChoiceFilter(field_name="project__program", choices=ProgramType.choices)
     category = django_filters.ChoiceFilter(field_name="project__category", choices=Category.choices)

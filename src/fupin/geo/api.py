@@ -14,7 +14,7 @@ from fupin.geo.services import area_set_flags
 
 class AdminAreaSerializer(serializers.ModelSerializer):
     parent: serializers.SlugRelatedField[AdminArea] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )  # a field named like Field.parent; DRF takes declared fields off the class
 
     class Meta:

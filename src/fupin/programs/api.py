@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fupin.core.api import ID_PATTERN, column_integer
 from fupin.core.errors import InvalidInput, NotFound
 from fupin.programs import selectors, services
 from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS, Category, ProgramType, ProjectStatus, Unit
@@ -88,7 +89,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     plan = serializers.CharField(
         source="plan.village.code", read_only=True, allow_null=True, help_text="village code of the village plan"
     )
-    zone: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    zone: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Project
@@ -176,7 +179,7 @@ def _money(**kw: Any) -> serializers.DecimalField:
 
 
 class BatchInput(serializers.Serializer):
-    number = serializers.IntegerField(min_value=1)
+    number = column_integer(Batch, "number", min_value=1)
     name = serializers.CharField(max_length=100)
     start_year = _year()
     end_year = _year()
@@ -184,7 +187,7 @@ class BatchInput(serializers.Serializer):
 
 
 class PlanCreateInput(serializers.Serializer):
-    batch = serializers.IntegerField(help_text="batch number")
+    batch = column_integer(Batch, "number", help_text="batch number")
     village = serializers.CharField(help_text="12-digit village code")
     planned_investment = _money(required=False, default=Decimal(0))
     note = serializers.CharField(required=False, default="", allow_blank=True)
@@ -273,8 +276,8 @@ class ReasonInput(serializers.Serializer):
 class LabourInputInput(serializers.Serializer):
     project = serializers.CharField(help_text="project code")
     year = _year()
-    persons = serializers.IntegerField(min_value=0)
-    person_days = serializers.IntegerField(min_value=0)
+    persons = column_integer(LabourInput, "persons", min_value=0)
+    person_days = column_integer(LabourInput, "person_days", min_value=0)
 
 
 # --- lookups for writes -------------------------------------------------------------------------
@@ -328,6 +331,7 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = BatchFilterSet
     queryset = Batch.objects.order_by("number")
     lookup_field = "number"
+    lookup_value_regex = ID_PATTERN
 
     @extend_schema(request=BatchInput, responses={201: BatchSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

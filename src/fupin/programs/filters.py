@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.filters import AreaCodeFilter
+from fupin.core.filters import AreaCodeFilter, IntegerFilter, YearFilter
 from fupin.programs.choices import Category, PlanStatus, ProgramType, ProjectStatus
 from fupin.programs.models import (
     Batch,
@@ -28,7 +28,7 @@ def _active_in(start: str, end: str, year: int | None) -> Q:
 
 
 class BatchFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(method="filter_year", label=_("active in year"))
+    year = YearFilter(method="filter_year", label=_("active in year"))
 
     class Meta:
         model = Batch
@@ -40,9 +40,9 @@ class BatchFilterSet(django_filters.FilterSet):
 
 class VillagePlanFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="village")
-    batch = django_filters.NumberFilter(field_name="batch__number", label=_("batch number"))
+    batch = IntegerFilter(field_name="batch__number", label=_("batch number"))
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
-    year = django_filters.NumberFilter(method="filter_year", label=_("batch active in year"))
+    year = YearFilter(method="filter_year", label=_("batch active in year"))
     key_village = django_filters.BooleanFilter(field_name="village__key_village", label=_("key village"))
 
     class Meta:
@@ -55,7 +55,7 @@ class VillagePlanFilterSet(django_filters.FilterSet):
 
 class ContiguousZoneFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="counties", label=_("with a county in this area (code)"))
-    year = django_filters.NumberFilter(method="filter_year", label=_("active in year"))
+    year = YearFilter(method="filter_year", label=_("active in year"))
 
     class Meta:
         model = ContiguousZone
@@ -70,8 +70,8 @@ class ProjectFilterSet(django_filters.FilterSet):
     program = django_filters.ChoiceFilter(choices=ProgramType.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices)
-    year = django_filters.NumberFilter(method="filter_year", label=_("running in year"))
-    batch = django_filters.NumberFilter(field_name="plan__batch__number", label=_("batch number"))
+    year = YearFilter(method="filter_year", label=_("running in year"))
+    batch = IntegerFilter(field_name="plan__batch__number", label=_("batch number"))
     plan = django_filters.CharFilter(field_name="plan__village__code", label=_("village plan (village code)"))
     zone = django_filters.CharFilter(field_name="zone__code", label=_("contiguous development zone (code)"))
 
@@ -87,10 +87,10 @@ class ProjectOutputFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="project__area")
     project = django_filters.CharFilter(field_name="project__code", label=_("project code"))
     kind = django_filters.CharFilter(field_name="kind__code", label=_("kind of output (code)"))
-    year = django_filters.NumberFilter()
+    year = YearFilter()
     program = django_filters.ChoiceFilter(field_name="project__program", choices=ProgramType.choices)
     category = django_filters.ChoiceFilter(field_name="kind__category", choices=Category.choices)
-    batch = django_filters.NumberFilter(field_name="project__plan__batch__number", label=_("batch number"))
+    batch = IntegerFilter(field_name="project__plan__batch__number", label=_("batch number"))
 
     class Meta:
         model = ProjectOutput
@@ -101,7 +101,7 @@ class BeneficiaryFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="household__village")
     project = django_filters.CharFilter(field_name="project__code", label=_("project code"))
     household = django_filters.CharFilter(field_name="household__code", label=_("household code"))
-    year = django_filters.NumberFilter()
+    year = YearFilter()
     program = django_filters.ChoiceFilter(field_name="project__program", choices=ProgramType.choices)
     category = django_filters.ChoiceFilter(field_name="project__category", choices=Category.choices)
 
@@ -113,9 +113,9 @@ class BeneficiaryFilterSet(django_filters.FilterSet):
 class LabourInputFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="project__area")
     project = django_filters.CharFilter(field_name="project__code", label=_("project code"))
-    year = django_filters.NumberFilter()
+    year = YearFilter()
     program = django_filters.ChoiceFilter(field_name="project__program", choices=ProgramType.choices)
-    batch = django_filters.NumberFilter(field_name="project__plan__batch__number", label=_("batch number"))
+    batch = IntegerFilter(field_name="project__plan__batch__number", label=_("batch number"))
 
     class Meta:
         model = LabourInput

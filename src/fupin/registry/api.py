@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fupin.core.api import column_integer
 from fupin.core.masking import mask_birth_date
 from fupin.core.policy import can_view_identifiers
 from fupin.registry import idnumbers, services
@@ -175,7 +176,9 @@ class IncomeRecordSerializer(serializers.ModelSerializer):
 
 class StatusEventSerializer(serializers.ModelSerializer):
     household: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = StatusEvent
@@ -195,7 +198,9 @@ class StatusEventSerializer(serializers.ModelSerializer):
 
 
 class PovertyLineSerializer(serializers.ModelSerializer):
-    area: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = PovertyLine
@@ -306,7 +311,7 @@ def _amount() -> serializers.DecimalField:
 class IncomeInput(serializers.Serializer):
     household = serializers.CharField(help_text="household code")
     year = serializers.IntegerField(min_value=1980, max_value=2100)
-    household_size = serializers.IntegerField(min_value=1, required=False)
+    household_size = column_integer(IncomeRecord, "household_size", min_value=1, required=False)
     wage = _amount()
     business = _amount()
     property_income = _amount()

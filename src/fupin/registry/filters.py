@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.filters import AreaCodeFilter
+from fupin.core.filters import AreaCodeFilter, YearFilter
 from fupin.core.policy import can_view_identifiers
 from fupin.registry import idnumbers
 from fupin.registry.choices import Cause, Labour, Procedure, Relation, Sex, Stage, Status
@@ -158,7 +158,7 @@ class PersonFilterSet(django_filters.FilterSet):
 
 class IncomeRecordFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="household__village")
-    year = django_filters.NumberFilter()
+    year = YearFilter()
     household = django_filters.CharFilter(field_name="household__code", label=_("household code"))
     status = django_filters.MultipleChoiceFilter(
         field_name="household__status", choices=Status.choices, label=_("household status"), distinct=False
@@ -173,7 +173,7 @@ class StatusEventFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="household__village")
     household = django_filters.CharFilter(field_name="household__code")
     procedure = django_filters.ChoiceFilter(choices=Procedure.choices[1:])
-    year = django_filters.NumberFilter(field_name="date__year")
+    year = YearFilter(field_name="date__year")
 
     class Meta:
         model = StatusEvent
