@@ -199,6 +199,11 @@ SPECTACULAR_SETTINGS = {
 # Days a public notice (公示) must stand before the next review step. No national source
 # fixes the length (see docs/registry.md); seven days is the common local practice.
 FUPIN_NOTICE_DAYS = int(os.environ.get("FUPIN_NOTICE_DAYS", "7"))
+# A background import's worker touches its heartbeat this often; a run whose heartbeat is
+# older than FUPIN_IMPORT_STALE_SECONDS (or whose worker's lock is free) has lost its worker
+# and is marked failed (docs/operations.md, "Imports that stop").
+FUPIN_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("FUPIN_IMPORT_HEARTBEAT_SECONDS", "5"))
+FUPIN_IMPORT_STALE_SECONDS = float(os.environ.get("FUPIN_IMPORT_STALE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,
