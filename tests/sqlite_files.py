@@ -3,8 +3,10 @@ settings read from ``DATABASE_URL``, locks between connections, a worker that is
 
 ``sqlite_template`` migrates one file database and loads the administrative tree once per
 session (through ``fupin migrate`` and ``fupin load_areas``, as an operator would);
-``sqlite_db`` copies it for one test. ``django_process`` runs Python code in a fresh
-process whose Django is configured by the environment alone, as ``fupin serve`` is."""
+``sqlite_db`` copies it for one test. ``postgres_url`` does the same in a PostgreSQL
+database of its own beside the test database (in the PostgreSQL suite only).
+``django_process`` runs Python code in a fresh process whose Django is configured by the
+environment alone, as ``fupin serve`` is."""
 
 from __future__ import annotations
 
@@ -33,14 +35,23 @@ def emit(**values):
 """
 
 
-def django_env(db: Path | None, **extra: str) -> dict[str, str]:
+def django_env(db: Path | str | None, data_dir: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a process on ``db``: a SQLite file, or a database URL."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["PYTHONPATH"] = os.pathsep.join([SRC, ROOT])
-    if db is not None:
+    if isinstance(db, Path):
         env["DATABASE_URL"] = f"sqlite:///{db}"
-        env["FUPIN_DATA_DIR"] = str(db.parent / "data")
+        env["FUPIN_DATA_DIR"] = str(data_dir or db.parent / "data")
+    elif db is not None:
+        env["DATABASE_URL"] = db
+        env["FUPIN_DATA_DIR"] = str(data_dir)
     env.update(extra)
     return env
+
+
+def prepare(env: dict[str, str]) -> None:
+    for command in (["migrate", "-v0"], ["load_areas"]):
+        subprocess.run([FUPIN, *command], env=env, check=True, capture_output=True, timeout=300)
 
 
 def django_process(code: str, env: dict[str, str]) -> subprocess.Popen[str]:
@@ -70,9 +81,7 @@ def results(out: str) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("sqlite-template") / "fupin.sqlite3"
-    env = django_env(db)
-    for command in (["migrate", "-v0"], ["load_areas"]):
-        subprocess.run([FUPIN, *command], env=env, check=True, capture_output=True, timeout=300)
+    prepare(django_env(db))
     # one file: fold the write-ahead log into the database before copying it
     subprocess.run(
         [sys.executable, "-c", f"import sqlite3; sqlite3.connect({str(db)!r}).execute('PRAGMA wal_checkpoint')"],
@@ -87,3 +96,26 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Path:
     shutil.copyfile(sqlite_template, db)
     (tmp_path / "data").mkdir()
     return db
+
+
+@pytest.fixture
+def postgres_url(tmp_path: Path) -> Any:
+    """A PostgreSQL database of its own, migrated, with the tree (skipped on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL suite runs this")
+    import psycopg
+
+    params = connection.settings_dict
+    name = f"{params['NAME']}_process"
+    server = f"postgresql://{params['USER']}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"{server}/{name}"
+    (tmp_path / "data").mkdir(exist_ok=True)
+    prepare(django_env(url, tmp_path / "data"))
+    yield url
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

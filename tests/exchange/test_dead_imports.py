@@ -26,6 +26,7 @@ from tests.sqlite_files import django_env, django_process, results, run_django
 
 sqlite_template = sqlite_files.sqlite_template
 sqlite_db = sqlite_files.sqlite_db
+postgres_url = sqlite_files.postgres_url
 ROWS = 30
 
 # The web worker's code (import_run_create, then import_run_start in a background thread),
@@ -88,14 +89,22 @@ emit(seen=seen, listed=listed, again=again.status_code, state=run.state, done=ru
 """
 
 
-def test_a_killed_worker_is_found_dead_and_its_import_starts_again(sqlite_db, tmp_path, yanshou_village):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def process_db(request: pytest.FixtureRequest) -> Path | str:
+    """The database the worker processes share: a SQLite file, or (in the PostgreSQL suite) a
+    PostgreSQL database: a killed client's transaction is rolled back by the server."""
+    return request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "postgres_url")
+
+
+def test_a_killed_worker_is_found_dead_and_its_import_starts_again(process_db, tmp_path, yanshou_village):
     folder = valid_package(tmp_path / "package", yanshou_village, n=ROWS)
     archive = tmp_path / "package.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for name in ("households.csv", "members.csv"):
             zf.write(folder / name, name)
     mark = tmp_path / "mark"
-    env = django_env(sqlite_db, PACKAGE=str(archive), MARK=str(mark))
+    (tmp_path / "data").mkdir(exist_ok=True)
+    env = django_env(process_db, tmp_path / "data", PACKAGE=str(archive), MARK=str(mark))
     worker = django_process(WORKER, env)
     watchdog = threading.Timer(180, worker.kill)  # never hang the suite on a stuck worker
     watchdog.start()

@@ -104,6 +104,8 @@ def _check_owner(actor: Any, run: ImportRun) -> None:
 def import_run_start(*, actor: Any, run: ImportRun, background: bool = True) -> ImportRun:
     """Confirm a valid run and import it, in a background thread unless told otherwise."""
     _check_owner(actor, run)
+    if not Path(run.path).exists():
+        raise Conflict(_("The uploaded file is no longer stored; upload it again."), field="file", record=run.file_name)
     lock = WorkerLock(run)
     if not lock.acquire():
         raise Conflict(_("This upload is being imported already."), field="state", record=run.file_name)
