@@ -40,6 +40,8 @@ from fupin.accounts.models import User
 from fupin.exchange import services
 
 actor = User.objects.create_superuser("clerk", password="x")
+from rest_framework.authtoken.models import Token
+token = Token.objects.create(user=actor)
 upload = SimpleUploadedFile("package.zip", Path(os.environ["PACKAGE"]).read_bytes())
 run = services.import_run_create(actor=actor, upload=upload)
 assert run.state == "ready", (run.state, run.errors)
@@ -54,15 +56,19 @@ def held_up(plan, *, user, progress):
 services.apply_import = held_up
 
 run = services.import_run_start(actor=actor, run=run, background=True)
-emit(run=run.pk, worker=run.worker, pid=os.getpid())
+emit(run=run.pk, worker=run.worker, pid=os.getpid(), token=token.key)
 time.sleep(3600)
 """
 
 LOOK_WHILE_ALIVE = """
+from django.test import Client
 from fupin.exchange.models import ImportRun
 from fupin.exchange.services import import_run_reap, last_heartbeat
 run = import_run_reap(ImportRun.objects.get(pk=int(os.environ["RUN"])))
-emit(state=run.state, heartbeat=last_heartbeat(run))
+# reads go on while the import writes (WAL on SQLite)
+client = Client(raise_request_exception=False, HTTP_AUTHORIZATION="Token " + os.environ["TOKEN"])
+reads = [client.get(url).status_code for url in ("/api/households/", "/api/areas/?level=county", "/api/audit/")]
+emit(state=run.state, heartbeat=last_heartbeat(run), reads=reads)
 """
 
 VIEW_AND_RETRY = """
@@ -119,8 +125,9 @@ def test_a_killed_worker_is_found_dead_and_its_import_starts_again(process_db, t
         assert mark.read_text() == f"households {ROWS}"  # mid-run: households written, members not yet
         assert started["worker"].endswith(f":{started['pid']}")
         # alive, it is left alone
-        alive = run_django(LOOK_WHILE_ALIVE, {**env, "RUN": str(started["run"])})
+        alive = run_django(LOOK_WHILE_ALIVE, {**env, "RUN": str(started["run"]), "TOKEN": started["token"]})
         assert alive["state"] == "importing"
+        assert alive["reads"] == [200, 200, 200]
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
     finally:
