@@ -1,7 +1,9 @@
 """Fupin settings, read from the environment.
 
 FUPIN_DATA_DIR   where the embedded database, secret key and uploads live (default ./var)
-DATABASE_URL     postgres://user@host:port/name selects PostgreSQL; unset means SQLite (WAL)
+DATABASE_URL     postgres://user@host:port/name selects PostgreSQL, sqlite:///path another SQLite
+                 file (with the same options as the default); unset means SQLite (WAL) in the data dir
+FUPIN_SQLITE_TIMEOUT seconds a SQLite writer waits for the lock (default 30); then the request is a 503
 FUPIN_DEBUG      1 for development
 FUPIN_SECRET_KEY overrides the key generated once into the data directory
 FUPIN_ALLOWED_HOSTS comma-separated (default 127.0.0.1,localhost)
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fupin.core.middleware.AuditChannelMiddleware",
+    "fupin.core.middleware.DatabaseBusyMiddleware",  # a lock that times out is a 503, not a 500
 ]
 
 ROOT_URLCONF = "fupin.urls"
@@ -100,24 +103,29 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "fupin.sqlite3"
+# One definition for every SQLite database, the embedded default and a sqlite:/// URL alike.
+# WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN so
+# two writers queue (for up to ``timeout`` seconds) instead of failing with "database is
+# locked" when the second one tries to write after reading.
+SQLITE_OPTIONS = {
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+    ),
+    "transaction_mode": "IMMEDIATE",
+    "timeout": float(os.environ.get("FUPIN_SQLITE_TIMEOUT", "30")),
+}
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(SQLITE_PATH),
-            "OPTIONS": {
-                # WAL lets readers go on while one writer writes; IMMEDIATE takes the write
-                # lock at BEGIN so two writers queue instead of failing with "database is locked".
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
             "TEST": {"NAME": ":memory:"},
         }
     }
@@ -196,6 +204,11 @@ SPECTACULAR_SETTINGS = {
 # Days a public notice (公示) must stand before the next review step. No national source
 # fixes the length (see docs/registry.md); seven days is the common local practice.
 FUPIN_NOTICE_DAYS = int(os.environ.get("FUPIN_NOTICE_DAYS", "7"))
+# A background import's worker touches its heartbeat this often; a run whose heartbeat is
+# older than FUPIN_IMPORT_STALE_SECONDS (or whose worker's lock is free) has lost its worker
+# and is marked failed (docs/operations.md, "Imports that stop").
+FUPIN_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("FUPIN_IMPORT_HEARTBEAT_SECONDS", "5"))
+FUPIN_IMPORT_STALE_SECONDS = float(os.environ.get("FUPIN_IMPORT_STALE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -13,12 +13,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from fupin.core.choices import Role
 from fupin.core.masking import mask_id
 from fupin.exchange import schema
 from fupin.exchange.exporter import export_frames, write_package
 from fupin.exchange.models import ImportRun
+from fupin.exchange.services import WorkerLock
 from fupin.registry.models import Household, IncomeRecord, Person
 from tests.conftest import YANSHOU, id_number
 
@@ -235,10 +237,18 @@ def test_pages_need_login(client):
 # --- progress -------------------------------------------------------------------------------------
 
 
-def test_progress_partial_polls_while_importing_and_stops_when_done(client, province_user):
+def test_progress_partial_polls_while_importing_and_stops_when_done(client, province_user, tmp_path):
     run = ImportRun.objects.create(
-        user=province_user, file_name="big.zip", path="/x", state=ImportRun.State.IMPORTING, total=10, done=4
+        user=province_user,
+        file_name="big.zip",
+        path=str(tmp_path / "big.zip"),
+        state=ImportRun.State.IMPORTING,
+        total=10,
+        done=4,
+        heartbeat_at=timezone.now(),
     )
+    worker = WorkerLock(run)  # a live worker holds the run's lock
+    assert worker.acquire()
     login(client, province_user)
     url = reverse("exchange:run", args=[run.pk])
     response = client.get(url, headers={"HX-Request": "true"})
@@ -252,6 +262,7 @@ def test_progress_partial_polls_while_importing_and_stops_when_done(client, prov
     assert "4 of 10 records (40%)" in html
 
     ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.DONE, done=10, counts={})
+    worker.release()
     html = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in html
     assert "Imported at" in html

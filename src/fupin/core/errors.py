@@ -90,3 +90,15 @@ def from_django_validation(exc: Any, *, record: str | None = None) -> InvalidInp
         message = "; ".join(str(m) for m in items[field])
         return InvalidInput(message, field=field, record=record, extra={"errors": items})
     return InvalidInput("; ".join(str(m) for m in exc.messages), record=record)
+
+
+class DatabaseBusy(ApplicationError):
+    """The database stayed locked by another writer for longer than the wait allows
+    (SQLite's busy timeout, a PostgreSQL lock timeout): nothing was changed, try again."""
+
+    status_code = 503
+    code = "database_busy"
+    default_message = _(
+        "The database is busy with another change and could not wait longer. "
+        "Nothing was changed; try again in a moment."
+    )

@@ -30,6 +30,10 @@ class ImportRun(TimeStampedModel):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
+    # who imports it ("host:pid") and when it last said so: a run whose worker died (killed,
+    # restarted) is found by its heartbeat and its lock, marked failed and can start again
+    worker = models.CharField(_("worker"), max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

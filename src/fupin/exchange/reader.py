@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -38,8 +39,65 @@ class Package:
     size: int = 0
 
 
+# Bytes that decode as GB18030 need not be GB18030: nearly every Big5, Shift-JIS or Latin-1
+# file does too, as garbage. GB18030 text is accepted when its characters are those Chinese
+# text is written with (the GB2312 hanzi and punctuation), or when charset-normalizer, which
+# weighs how coherent the text is, takes it for GB18030/GBK itself.
+PLAUSIBLE_GB_SHARE = 0.9
+SAMPLE_CHARS = 2_000_000
+DETECT_BYTES = 256 * 1024
+GB_FAMILY = frozenset({"gb18030", "gbk", "gb2312", "cp936"})
+ENCODING_NAMES = {
+    "big5": "Big5",
+    "cp950": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+    "cp932": "Shift-JIS",
+    "shift_jis": "Shift-JIS",
+    "shift_jis_2004": "Shift-JIS",
+    "shift_jisx0213": "Shift-JIS",
+    "euc_jp": "EUC-JP",
+    "euc_jis_2004": "EUC-JP",
+    "cp949": "EUC-KR",
+    "euc_kr": "EUC-KR",
+    "cp1252": "Latin-1 (Windows-1252)",
+    "latin_1": "Latin-1",
+    "iso8859_1": "Latin-1",
+    "iso8859_15": "Latin-9",
+    "cp1250": "Windows-1250",
+    "cp1251": "Windows-1251",
+    "koi8_r": "KOI8-R",
+}
+
+
+def detected_encoding(data: bytes) -> str | None:
+    """charset-normalizer's best guess (a Python codec name), or None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:DETECT_BYTES]).best()
+    return best.encoding if best else None
+
+
+def gb2312_share(text: str) -> float:
+    """The share of the non-ASCII characters of ``text`` that are GB2312 hanzi or
+    punctuation (rows 1 and 3, 16 to 87): what Simplified Chinese text is made of."""
+    counts = Counter(ch for ch in text[:SAMPLE_CHARS] if ch > "\x7f")
+    total = sum(counts.values())
+    if not total:
+        return 1.0
+    common = 0
+    for ch, n in counts.items():
+        try:
+            lead = ch.encode("gb2312")[0]
+        except UnicodeEncodeError:
+            continue
+        if lead in (0xA1, 0xA3) or 0xB0 <= lead <= 0xF7:
+            common += n
+    return common / total
+
+
 def decode(data: bytes, where: str) -> str | RowError:
-    """UTF-8 (with or without BOM) or GB18030/GBK (what Chinese Excel writes)."""
+    """UTF-8 (with or without BOM) or GB18030/GBK (what Chinese Excel writes); any other
+    encoding (Big5, Shift-JIS, Latin-1...) is refused, naming what it looks like."""
     if not data.strip():
         return RowError(where, 0, "", _("the file is empty"))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) or (
@@ -53,9 +111,26 @@ def decode(data: bytes, where: str) -> str | RowError:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
+        text = None
+    if text is not None and gb2312_share(text) >= PLAUSIBLE_GB_SHARE:
+        return text
+    guess = detected_encoding(data)
+    if text is not None and guess in GB_FAMILY:
+        return text
+    if guess is None or guess in GB_FAMILY:
         return RowError(where, 0, "", _("the file is neither UTF-8 nor GB18030 (GBK) text; save it in one of them"))
+    return RowError(
+        where,
+        0,
+        "",
+        _(
+            "the file looks like %(encoding)s text, neither UTF-8 nor GB18030 (GBK): imported, it would be "
+            "garbled; save it as UTF-8 or GB18030 (GBK) CSV"
+        )
+        % {"encoding": ENCODING_NAMES.get(guess, guess)},
+    )
 
 
 def _entity_of(name: str) -> str | None:

@@ -31,7 +31,15 @@ from fupin.exchange.columns import escape_cell
 from fupin.exchange.exporter import export_frames, write_package, write_xlsx
 from fupin.exchange.forms import XLSX, ExportForm, UploadForm, entity_label
 from fupin.exchange.models import ImportRun
-from fupin.exchange.services import KEEP_ERRORS, import_run_create, import_run_progress, import_run_start
+from fupin.exchange.services import (
+    KEEP_ERRORS,
+    import_run_create,
+    import_run_progress,
+    import_run_reap,
+    import_run_retry,
+    import_run_start,
+    import_runs_reap,
+)
 from fupin.web.views.common import HtmxHttpRequest, can_write, show_error
 
 HISTORY_SIZE = 25
@@ -59,7 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _home_page(request: HttpRequest, *, upload_form: UploadForm, export_form: ExportForm) -> HttpResponse:
-    runs = ImportRun.objects.filter(user_id=_user_id(request)).order_by("-created_at", "-id")[:HISTORY_SIZE]
+    runs = list(ImportRun.objects.filter(user_id=_user_id(request)).order_by("-created_at", "-id")[:HISTORY_SIZE])
+    import_runs_reap(runs)  # an import whose worker died is shown failed, not importing forever
     context = {
         "upload_form": upload_form,
         "export_form": export_form,
@@ -221,7 +230,7 @@ def _run_or_404(request: HttpRequest, pk: int) -> ImportRun:
 @require_GET
 def run_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The validation report; while importing, its HTMX poll gets the report alone."""
-    run = _run_or_404(request, pk)
+    run = import_run_reap(_run_or_404(request, pk))
     context = _report_context(request, run)
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "exchange/_report.html", context)
@@ -248,8 +257,13 @@ def _report_context(request: HttpRequest, run: ImportRun) -> dict[str, Any]:
         "errors_cut": run.error_count > len(run.errors or []),
         "keep_errors": KEEP_ERRORS,
         "polling": run.state == state.IMPORTING,
-        "can_start": run.state == state.READY and (run.user_id == request.user.pk or request.user.is_superuser),
+        "can_start": run.state == state.READY and _owns(request, run),
+        "can_retry": run.state == state.FAILED and _owns(request, run),
     }
+
+
+def _owns(request: HttpRequest, run: ImportRun) -> bool:
+    return run.user_id == request.user.pk or request.user.is_superuser
 
 
 @login_required
@@ -260,6 +274,19 @@ def run_start(request: HttpRequest, pk: int) -> HttpResponse:
     sync = getattr(settings, "FUPIN_IMPORT_SYNC", False)
     try:
         import_run_start(actor=request.user, run=run, background=not sync)
+    except ApplicationError as exc:
+        show_error(request, exc)
+    return redirect("exchange:run", run.pk)
+
+
+@login_required
+@require_POST
+def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a failed import again: its stored upload is validated again, then imported."""
+    run = _run_or_404(request, pk)
+    sync = getattr(settings, "FUPIN_IMPORT_SYNC", False)
+    try:
+        import_run_retry(actor=request.user, run=run, background=not sync)
     except ApplicationError as exc:
         show_error(request, exc)
     return redirect("exchange:run", run.pk)

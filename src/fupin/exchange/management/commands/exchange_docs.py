@@ -94,6 +94,14 @@ def _document() -> list[str]:
         "- CSV files in **UTF-8**, with or without a byte order mark (BOM), are read as they are.",
         "- Otherwise the file is read as **GB18030**, which includes GBK and GB2312: what Excel in Chinese "
         "writes as \u201cCSV\u201d. This is detected, nothing needs to be chosen.",
+        "- Almost any bytes decode as GB18030, so decoding alone proves nothing: a **Big5** (Traditional "
+        "Chinese), **Shift-JIS** (Japanese) or **Latin-1** file would import as garbled characters. A file "
+        "that is not UTF-8 is read as GB18030 only when at least 90% of its non-ASCII characters are the "
+        "GB2312 hanzi and punctuation Simplified Chinese is written with, or when charset-normalizer (which "
+        "weighs how coherent the decoded text is) takes it for GB18030/GBK itself, as it does a GB18030 file "
+        "of traditional characters. Anything else is refused, naming the file and what it looks like "
+        "(`helpers.csv: the file looks like Big5 text, neither UTF-8 nor GB18030 (GBK): \u2026`), and "
+        "nothing is imported.",
         "- **UTF-16 and UTF-32** (Excel\u2019s \u201cUnicode text\u201d), binary files and text in any other "
         "encoding are refused with an error: save the file as UTF-8 or GB18030 (GBK) CSV.",
         "- CSV files are comma-separated with the usual double-quote quoting.",
