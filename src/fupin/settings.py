@@ -7,15 +7,21 @@ FUPIN_SQLITE_TIMEOUT seconds a SQLite writer waits for the lock (default 30); th
 FUPIN_DEBUG      1 for development
 FUPIN_SECRET_KEY overrides the key generated once into the data directory
 FUPIN_ALLOWED_HOSTS comma-separated (default 127.0.0.1,localhost)
+FUPIN_HTTPS      1 in production behind HTTPS: SSL redirect, HSTS, secure cookies (docs/operations.md)
+FUPIN_BEHIND_PROXY 1 when a reverse proxy terminates TLS and sets X-Forwarded-Proto
+FUPIN_SESSION_IDLE_MINUTES a session ends after this long without a request (default 30)
+FUPIN_LOGIN_FAILURE_LIMIT / FUPIN_LOGIN_COOLOFF_MINUTES lockout after failed logins (10 / 30)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -55,6 +61,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "axes",
+    "csp",
     "fupin.core",
     "fupin.geo",
     "fupin.accounts",
@@ -77,9 +85,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fupin.core.middleware.AuditChannelMiddleware",
     "fupin.core.middleware.DatabaseBusyMiddleware",  # a lock that times out is a 503, not a 500
+    "fupin.accounts.middleware.IdleTimeoutMiddleware",
+    # last: turns a lockout raised by the authentication backend into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fupin.urls"
@@ -140,6 +152,64 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- logins, lockout, sessions --------------------------------------------------------
+# django-axes counts failed logins (every authenticate() call with a request: the login
+# page, and any API login that authenticates) per username and address together, so an
+# attacker cannot lock a user out from elsewhere by guessing, nor guess many users from
+# one address without each being counted. ``fupin unlock USER`` lifts a lockout early.
+AUTHENTICATION_BACKENDS = [
+    "fupin.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = int(os.environ.get("FUPIN_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("FUPIN_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fupin.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Session idle timeout: a session lives this long after the last request of its user
+# (fupin.accounts.middleware renews it; it is not saved on every request).
+SESSION_IDLE_MINUTES = int(os.environ.get("FUPIN_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_COOKIE_HTTPONLY = True
+
+# --- HTTPS (one switch) ---------------------------------------------------------------
+HTTPS = _env_bool("FUPIN_HTTPS")
+if _env_bool("FUPIN_BEHIND_PROXY"):
+    # the proxy terminates TLS; it must set X-Forwarded-Proto and strip it from clients
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("FUPIN_PROXY_COUNT", "1"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("FUPIN_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and _env_bool("FUPIN_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = HTTPS and _env_bool("FUPIN_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------
+# Only the app's own scripts, styles and fonts: no inline <script>, no style attributes or
+# <style> blocks in templates (scripts set element.style through the CSSOM, which CSP
+# allows). HTMX's own indicator <style> is switched off in base.html.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "font-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+
 # --- i18n -----------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Chinese")), ("en", _("English"))]
@@ -187,7 +257,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # choice sets of fields named alike in several apps ("status", "kind"); the registry's
     # and the tree's keep the names they had before the programs and funds came
@@ -197,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "EntryKindEnum": "fupin.funds.choices.EntryKind",
         "StatusAfterEnum": "fupin.registry.choices.Status",
         "KindEnum": "fupin.geo.choices.AreaKind",
+        "CauseEnum": "fupin.registry.choices.Cause",
+        "StageEnum": "fupin.registry.choices.Stage",
     },
 }
 

@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views import defaults
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from fupin.analytics.api import (
     AnnualReportView,
@@ -12,6 +11,7 @@ from fupin.analytics.api import (
     TargetingView,
 )
 from fupin.core.api import Router, api_not_found
+from fupin.core.api_docs import DocsView, SchemaView
 from fupin.core.audit_api import AuditEventViewSet
 from fupin.funds.api import AccountViewSet, BalancesView, EntryViewSet, FundFlowView, HouseholdFundsView
 from fupin.geo.api import AdminAreaViewSet
@@ -62,12 +62,13 @@ urlpatterns = [
     path("api/funds/flow/", FundFlowView.as_view(), name="api-fund-flow"),
     path("api/funds/households/<str:code>/", HouseholdFundsView.as_view(), name="api-household-funds"),
     path("api/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # for logged-in users only; no inline script (fupin.core.api_docs)
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("fupin.accounts.urls")),
     path("exchange/", include("fupin.exchange.urls")),
     path("reports/", include("fupin.analytics.urls")),
     path("", include("fupin.web.urls")),

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "fupin.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from fupin.accounts import signals  # noqa: F401 - connects the login audit receivers
