@@ -130,6 +130,25 @@ def test_programs_and_funds_of_the_demo(demo, province_user):
     from fupin.programs.models import Beneficiary, VillagePlan
 
     assert check_accounts() == []
+    # every appropriation of the demo is made where the table of authority allows
+    from fupin.funds.authority import PROJECT, places
+    from fupin.funds.models import Entry
+
+    appropriations = Entry.objects.filter(kind="appropriation")
+    at_areas = set(appropriations.filter(project__isnull=True).values_list("source", "area__level").distinct())
+    at_projects = set(appropriations.filter(project__isnull=False).values_list("source", flat=True).distinct())
+    assert at_areas == {
+        ("central", "province"),
+        ("provincial", "province"),
+        ("sector", "province"),
+        ("social_grant", "province"),
+        ("social_investment", "province"),
+        ("city", "city"),
+        ("county", "county"),
+    }
+    assert at_projects == {"credit", "own", "labour"}
+    assert all(level in places(source) for source, level in at_areas)
+    assert all(PROJECT in places(source) for source in at_projects)
     plans = VillagePlan.objects.all()
     assert plans.count() == 3134 == AdminArea.objects.filter(key_village=True).count()
     assert not plans.exclude(village__key_village=True).exists()

@@ -327,7 +327,9 @@ def test_appropriation_forms_follow_the_level_and_role(client, province_user, ma
         reverse("web:appropriate", args=[township]),
         {"source": "county", "year": "2009", "amount": "10", "date": "2009-03-01"},
     )
-    assert _errors(response) == [f"{township} · area: Funds are appropriated to a province, city or county."]
+    assert _errors(response) == [
+        f"{township} · area: county funds (县级资金) are appropriated at county, not at township."
+    ]
     assert not Entry.objects.exists()
 
     auditor = make_user(Role.AUDITOR, (PROVINCE,))
@@ -468,3 +470,47 @@ def test_the_province_creates_a_zone_and_bad_counties_change_nothing(
     not_a_code = client.post(url, {**post, "code": "LP-11", "counties": "延寿"})
     assert not_a_code.context["zone_form"].errors["counties"]
     assert list(ContiguousZone.objects.values_list("code", flat=True)) == ["LP-9"]
+
+
+def test_the_appropriation_form_offers_and_accepts_only_what_the_office_may_appropriate(
+    client, province_user, county_user, make_user
+):
+    """The form reads the table of authority (funds.authority): a county office is offered
+    its county's funds and the sector and social funds received there, never central money,
+    and a posted central appropriation is refused with nothing written."""
+    login(client, county_user)
+    page = client.get(reverse("web:funds_area"), {"area": YANSHOU, "year": "2009"})
+    offered = [value for value, _label in page.context["appropriate_form"].fields["source"].choices if value]
+    assert offered == ["county", "sector", "social_grant", "social_investment"]
+    post = {"source": "central", "year": "2009", "amount": "1000000000", "date": "2009-03-01"}
+    refused = client.post(reverse("web:appropriate", args=[YANSHOU]), post)
+    assert _errors(refused) == [
+        f"{YANSHOU} · fund source: central anti-poverty funds (中央财政扶贫资金) are appropriated at province, "
+        "not at county."
+    ]
+    form = refused.context["appropriate_form"]
+    assert form.errors["source"] and "central" not in [value for value, _label in form.fields["source"].choices]
+    assert not Entry.objects.exists()
+
+    login(client, province_user)
+    page = client.get(reverse("web:funds_area"), {"area": PROVINCE, "year": "2009"})
+    offered = [value for value, _label in page.context["appropriate_form"].fields["source"].choices if value]
+    assert offered == ["central", "provincial", "sector", "social_grant", "social_investment"]
+    page = client.get(reverse("web:funds_area"), {"area": HARBIN, "year": "2009"})
+    offered = [value for value, _label in page.context["appropriate_form"].fields["source"].choices if value]
+    assert offered == ["city", "sector", "social_grant", "social_investment"]
+    # a township: nothing is appropriated there, so no form
+    township = AdminArea.objects.filter(parent__code=YANSHOU).order_by("code").first()
+    page = client.get(reverse("web:funds_area"), {"area": township.code, "year": "2009"})
+    assert page.context["appropriate_form"] is None
+    # a county office given the whole province still may not create the province's money
+    clerk = make_user(Role.COUNTY, (PROVINCE,))
+    login(client, clerk)
+    page = client.get(reverse("web:funds_area"), {"area": PROVINCE, "year": "2009"})
+    assert page.context["appropriate_form"] is None
+    refused = client.post(reverse("web:appropriate", args=[PROVINCE]), {**post, "source": "sector"})
+    assert _errors(refused) == [
+        f"{PROVINCE} · fund source: integrated sector funds (行业部门整合资金) at province are appropriated by the "
+        "province office or above."
+    ]
+    assert not Entry.objects.exists()

@@ -79,7 +79,10 @@ SOURCE_CATEGORIES = {
     "own": ("industry", "infrastructure"),
     "labour": ("infrastructure",),
 }
-APPROPRIATED_BY_PROVINCE = ("central", "provincial", "social_grant", "social_investment", "sector", "credit")
+# Where each source enters the ledger (fupin.funds.authority): these at the province, city
+# funds at the city, county funds at the county, and these at the project itself.
+APPROPRIATED_BY_PROVINCE = ("central", "provincial", "social_grant", "social_investment", "sector")
+AT_PROJECT = ("credit", "own", "labour")
 
 # Seed outputs of batch 4 in 2009: quantity in thousandths of the unit (exact integers).
 OUTPUT_TOTALS: dict[str, int | Decimal] = {
@@ -180,7 +183,8 @@ class Ledger:
             {"kind": kind, "source": source, "year": year, "date": date, "fen": fen, "area_id": area, **target}
         )
         if kind == "appropriation":
-            self.accounts[("area", area, source, year)]["received"] += fen
+            node = ("project", target["project_id"]) if target.get("project_id") else ("area", area)
+            self.accounts[(*node, source, year)]["received"] += fen
         elif kind == "allocation":
             self.accounts[("area", area, source, year)]["allocated"] += fen
             node = ("area", target["to_area_id"]) if target.get("to_area_id") else ("project", target["project_id"])
@@ -277,22 +281,37 @@ def generate_programs(
         for project, fen in zip(chosen, amounts_fen.tolist(), strict=True):
             if fen:
                 by_county[project["county"]] += fen
-        top = source in APPROPRIATED_BY_PROVINCE
-        if top:
+        at_project = source in AT_PROJECT
+        if source in APPROPRIATED_BY_PROVINCE:
             total = int(amounts_fen.sum())
             ledger.post("appropriation", source, year, dt.date(year, 3, 1), total, province)
             for county, fen in sorted(by_county.items()):
                 ledger.post("allocation", source, year, dt.date(year, 4, 1), fen, province, to_area_id=area_ids[county])
-        else:
+        elif source == "city":
+            # a city's funds reach the city, which passes them to its counties
+            by_city: dict[str, int] = defaultdict(int)
+            for county, fen in by_county.items():
+                by_city[county[:4] + "00000000"] += fen
+            for city, fen in sorted(by_city.items()):
+                ledger.post("appropriation", source, year, dt.date(year, 4, 1), fen, area_ids[city])
+            for county, fen in sorted(by_county.items()):
+                city_id = area_ids[county[:4] + "00000000"]
+                ledger.post("allocation", source, year, dt.date(year, 4, 1), fen, city_id, to_area_id=area_ids[county])
+        elif not at_project:
             for county, fen in sorted(by_county.items()):
                 ledger.post("appropriation", source, year, dt.date(year, 4, 1), fen, area_ids[county])
         for project, fen in zip(chosen, amounts_fen.tolist(), strict=True):
             if not fen:
                 continue
             county_id = area_ids[project["county"]]
-            ledger.post(
-                "allocation", source, year, _day(rng, year, (4, 10), (6, 30)), fen, county_id, project_id=project["id"]
-            )
+            reached = _day(rng, year, (4, 10), (6, 30))
+            if at_project:
+                # credit and what households put in are appropriated at the project itself
+                ledger.post(
+                    "appropriation", source, year, reached, fen, area_ids[project["area"]], project_id=project["id"]
+                )
+            else:
+                ledger.post("allocation", source, year, reached, fen, county_id, project_id=project["id"])
             ledger.post(
                 "disbursement",
                 source,

@@ -5,7 +5,8 @@ number is already in the ledger must come back exactly as it is there (an export
 again); with any other value it is an error, since a correction is a reversing entry.
 
 New entries are checked as the services check them (``fupin.funds.services``): the kind
-decides the targets (an appropriation reaches a province, city or county; an allocation
+decides the targets (an appropriation reaches an area or a project, and who may
+appropriate which source where is the table of ``funds.authority``; an allocation
 goes to an area below or to a project in the area; a disbursement is a project's), only a
 reversal is negative and it repeats the entry it reverses with the opposite amount, once.
 Then the ledger's invariant is checked on the balances the import would leave, for every
@@ -31,9 +32,9 @@ from fupin.exchange import dbframes as db
 from fupin.exchange.errors import PackageInvalid, RowError
 from fupin.exchange.load_programs import area_levels
 from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, within, write_rows
+from fupin.funds import authority
 from fupin.funds.choices import EntryKind
 from fupin.funds.models import Account, Entry
-from fupin.geo.choices import Level
 
 NAME = "fund_entries"
 LEDGER_COLUMNS = [
@@ -148,11 +149,10 @@ def _check_entries(
             pl.format(_("project “{}” is neither in the package nor in the database"), "project"),
         ),
         (appropriation & to_area, "to_area", _("an appropriation reaches its area only: leave to_area empty")),
-        (appropriation & project, "project", _("an appropriation reaches an area, not a project: leave project empty")),
         (
-            appropriation & ~pl.col("area_level").is_in([str(Level.PROVINCE), str(Level.CITY), str(Level.COUNTY)]),
+            appropriation & known_project & (pl.col("area") != pl.col("project_area")),
             "area",
-            _("funds are appropriated to a province, city or county"),
+            pl.format(_("an appropriation at a project has its project's area ({})"), "project_area"),
         ),
         (
             allocation & ~to_area & ~project,
@@ -180,6 +180,7 @@ def _check_entries(
     ]
     for mask, column, reason in rules:
         errors_where(plan, NAME, rows, mask.fill_null(False), column, reason)
+    _check_authority(plan, rows.filter(appropriation & ~reversal), user)
     _check_reversals(plan, new.filter(reversal), frame, ledger)
     if ranges is not None:
         errors_where(plan, NAME, new, ~scope_expr("area", ranges), "area", _("the area is outside your areas"))
@@ -192,6 +193,40 @@ def _check_entries(
             "kind",
             _("your role may record disbursements only; appropriations and allocations need a county office"),
         )
+
+
+def _check_authority(plan: Plan, appropriations: pl.DataFrame, user: Any) -> None:
+    """Who may appropriate which source where (``funds.authority``), for the whole file:
+    the rows whose (source, place) is not among the user's allowed pairs are refused with
+    the table's own reason. The place is ``project`` for an appropriation at a project,
+    else the area's level."""
+    place = pl.when(pl.col("project") != "").then(pl.lit(authority.PROJECT)).otherwise(pl.col("area_level"))
+    rows = (
+        appropriations.with_columns(place.alias("_place"))
+        .filter(pl.col("_place").is_not_null() & pl.col("source").is_in(list(authority.AUTHORITY)))
+        .select("_line", "source", "_place")
+    )
+    allowed = pl.DataFrame(
+        authority.allowed_pairs(user), schema={"source": pl.String, "_place": pl.String}, orient="row"
+    )
+    refused = rows.join(allowed, on=["source", "_place"], how="anti")
+    if refused.height == 0:
+        return
+    reasons = []
+    for source, where in refused.select("source", "_place").unique().iter_rows():
+        error = authority.refusal(user, source, where)
+        if error is not None:
+            reasons.append((source, where, error.field or "source", str(error.message)))
+    blamed = refused.join(
+        pl.DataFrame(
+            reasons,
+            schema={"source": pl.String, "_place": pl.String, "_field": pl.String, "_reason": pl.String},
+            orient="row",
+        ),
+        on=["source", "_place"],
+    ).sort("_line")
+    for field in ("area", "source"):
+        errors_where(plan, NAME, blamed, pl.col("_field") == field, field, pl.col("_reason"))
 
 
 REVERSAL_SAME = ["kind", "source", "year", "area", "to_area", "project"]
@@ -293,7 +328,14 @@ def _deltas(new: pl.DataFrame) -> pl.DataFrame:
     to_area = pl.col("to_area") != ""
     return pl.concat(
         [
-            part(kind == str(EntryKind.APPROPRIATION), area, pl.col("area"), amount, zero, zero),
+            part(
+                kind == str(EntryKind.APPROPRIATION),
+                pl.when(pl.col("project") != "").then(project).otherwise(area),
+                pl.when(pl.col("project") != "").then(pl.col("project")).otherwise(pl.col("area")),
+                amount,
+                zero,
+                zero,
+            ),
             part(kind == str(EntryKind.ALLOCATION), area, pl.col("area"), zero, amount, zero),
             part(
                 kind == str(EntryKind.ALLOCATION),

@@ -454,7 +454,7 @@ FUND_ENTRIES = Entity(
     "fund_entries",
     key=("number",),
     help=_(
-        "The funds ledger: appropriations (funds reach a province, city or county), allocations (an area passes "
+        "The funds ledger: appropriations (funds enter at an area or a project), allocations (an area passes "
         "funds to an area below it or to a project in it) and disbursements (a project pays out). Entries are "
         "never changed: a correction is a reversing entry, the same movement with the opposite amount."
     ),
@@ -485,7 +485,10 @@ FUND_ENTRIES = Entity(
             AREA,
             required=True,
             example="230129000000",
-            help=_("the area the money comes from (appropriation: the area it reaches; disbursement: the project's)"),
+            help=_(
+                "the area the money comes from (appropriation: the area it reaches, or its project's; "
+                "disbursement: the project's)"
+            ),
         ),
         Column("to_area", AREA, example="", help=_("allocation to an area: the area below it that receives")),
         Column(
@@ -493,7 +496,7 @@ FUND_ENTRIES = Entity(
             TEXT,
             max_length=32,
             example="YS-2009-001",
-            help=_("allocation to a project, or disbursement: the project"),
+            help=_("allocation to a project, appropriation at a project, or disbursement: the project"),
         ),
         Column(
             "reverses",

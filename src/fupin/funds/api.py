@@ -166,7 +166,15 @@ class PostingInput(serializers.Serializer):
 
 
 class AppropriateInput(PostingInput):
-    area = serializers.CharField(help_text="code of the province, city or county the funds reach")
+    area = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="code of the province, city or county the funds reach"
+    )
+    project = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="or the project they reach (credit, households' own money, labour in kind)",
+    )
 
 
 class AllocateInput(PostingInput):
@@ -251,10 +259,18 @@ class EntryViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=AppropriateInput, responses={201: EntrySerializer})
     @action(detail=False, methods=["post"])
     def appropriate(self, request: Request) -> Response:
-        """Funds of a source and year reach a province, city or county."""
+        """Funds of a source and year reach an area or a project: which office may
+        appropriate which source where is the table of ``fupin.funds.authority``."""
         data = _valid(AppropriateInput, request.data)
-        area = _area(data.pop("area"), "area")
-        return self._created(services.appropriate(actor=request.user, area=area, on=data.pop("date", None), **data))
+        area_code, project_code = data.pop("area"), data.pop("project")
+        entry = services.appropriate(
+            actor=request.user,
+            area=_area(area_code, "area") if area_code else None,
+            project=project_by_code(project_code) if project_code else None,
+            on=data.pop("date", None),
+            **data,
+        )
+        return self._created(entry)
 
     @extend_schema(request=AllocateInput, responses={201: EntrySerializer})
     @action(detail=False, methods=["post"])

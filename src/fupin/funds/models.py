@@ -1,7 +1,8 @@
 """The funds ledger: append-only entries, and the balances they add up to.
 
-Money enters at an area by *appropriation* (central and provincial funds to the province,
-county funds to a county), moves down the tree by *allocation* (area to a child area, or
+Money enters at an area or a project by *appropriation* (central and provincial funds at
+the province, county funds at a county, households' own money at a project: who may
+appropriate what where is ``funds.authority``), moves down the tree by *allocation* (area to a child area, or
 to a project in the area) and leaves by *disbursement* (a project pays out what was
 allocated to it). Entries are never changed or deleted: a correction is a reversing entry
 (the same movement with the opposite amount, pointing at the entry it reverses).
@@ -11,7 +12,7 @@ of the entries: what it received, what it allocated on and what it disbursed. Th
 services update an account only with its row locked, and check the invariants there:
 
     at an area:   allocated ≤ received          (received = appropriated + allocated to it)
-    at a project: disbursed ≤ received          (received = allocated to it)
+    at a project: disbursed ≤ received          (received = appropriated + allocated to it)
 
 The database checks the same (``CHECK`` constraints) as a last line of defence."""
 
@@ -62,7 +63,7 @@ class EntryQuerySet(ScopedQuerySet):
 class Entry(models.Model):
     """One movement of money. ``area`` is the node the money comes from (the area an
     allocation leaves, the area an appropriation reaches, the area of the project that
-    disburses) and scopes who sees the entry."""
+    disburses or that an appropriation reaches) and scopes who sees the entry."""
 
     kind = models.CharField(pgettext_lazy("ledger entry", "kind"), max_length=14, choices=EntryKind.choices)
     source = models.CharField(_("fund source"), max_length=18, choices=Source.choices)
@@ -127,7 +128,8 @@ class Entry(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind=EntryKind.APPROPRIATION, to_area__isnull=True, project__isnull=True)
+                    # at an area, or (credit, households' own money, labour) at a project
+                    Q(kind=EntryKind.APPROPRIATION, to_area__isnull=True)
                     | Q(kind=EntryKind.ALLOCATION, to_area__isnull=False, project__isnull=True)
                     | Q(kind=EntryKind.ALLOCATION, to_area__isnull=True, project__isnull=False)
                     | Q(kind=EntryKind.DISBURSEMENT, to_area__isnull=True, project__isnull=False)

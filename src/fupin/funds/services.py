@@ -22,9 +22,9 @@ from fupin.core.choices import Role
 from fupin.core.errors import Conflict, InvalidInput
 from fupin.core.policy import check_role, check_scope
 from fupin.core.validation import check_choice, check_year
+from fupin.funds.authority import PROJECT, check_appropriation
 from fupin.funds.choices import EntryKind, Source
 from fupin.funds.models import Account, Entry
-from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
 from fupin.programs.models import Project
 
@@ -104,9 +104,14 @@ def _post(
     write its entry, refusing anything that breaks an invariant."""
     key = {"source": source, "year": year}
     if kind == EntryKind.APPROPRIATION:
-        [acc] = _accounts([{**_node(area), **key}])
-        if acc.received + amount < acc.allocated:
-            _refuse(acc.available, -amount, _("Reversing more than the area has not yet allocated"), record=record)
+        [acc] = _accounts([{**(_node(project=project) if project is not None else _node(area)), **key}])
+        if acc.received + amount < acc.allocated + acc.disbursed:
+            what = (
+                _("Reversing more than the project has not yet disbursed")
+                if project is not None
+                else _("Reversing more than the area has not yet allocated")
+            )
+            _refuse(acc.available, -amount, what, record=record)
         acc.received += amount
         changed = [acc]
     elif kind == EntryKind.ALLOCATION:
@@ -154,7 +159,7 @@ def _post(
         obj=entry,
         root=project if project is not None else entry,
         after=snapshot(entry),
-        area_code=project.area.code if project is not None and kind == EntryKind.DISBURSEMENT else area.code,
+        area_code=project.area.code if project is not None and kind != EntryKind.ALLOCATION else area.code,
         note=note,
     )
     return entry
@@ -164,29 +169,37 @@ def _post(
 def appropriate(
     *,
     actor: Any,
-    area: AdminArea,
     source: str,
     year: int,
     amount: Any,
+    area: AdminArea | None = None,
+    project: Project | None = None,
     on: dt.date | None = None,
     document: str = "",
     note: str = "",
 ) -> Entry:
-    """Funds of a source and year reach an area: central and provincial funds the
-    province, a city's or county's own funds that city or county."""
-    record = area.code
+    """Funds of a source and year enter the ledger: at an area (central and provincial
+    funds at the province, a city's or county's own funds at that city or county...) or,
+    for credit and what households put in, at a project. Who may appropriate what where
+    is the table of ``funds.authority``."""
+    if (area is None) == (project is None):
+        raise InvalidInput(_("Appropriate to an area or to a project."), field="area")
+    place_area: AdminArea = project.area if project is not None else area  # type: ignore[assignment]
+    record = project.code if project is not None else place_area.code
     check_role(actor, Role.COUNTY, record=record)
-    check_scope(actor, area.code, record=record, field="area")
-    if area.level not in (Level.PROVINCE, Level.CITY, Level.COUNTY):
-        raise InvalidInput(_("Funds are appropriated to a province, city or county."), field="area", record=record)
+    check_scope(actor, place_area.code, record=record, field="project" if project is not None else "area")
+    source = check_choice(source, Source, field_name="source", record=record)
+    place = PROJECT if project is not None else place_area.level
+    check_appropriation(actor, source, place, record=record)
     return _post(
         actor=actor,
         kind=EntryKind.APPROPRIATION,
-        source=check_choice(source, Source, field_name="source", record=record),
+        source=source,
         year=check_year(year, field_name="year", record=record),
         amount=_amount(amount, record=record),
         on=on or timezone.localdate(),
-        area=area,
+        area=place_area,
+        project=project,
         document=document,
         note=note,
         record=record,
@@ -315,7 +328,8 @@ def check_accounts() -> list[str]:
     for e in Entry.objects.values("kind", "source", "year", "amount", "area_id", "to_area_id", "project_id"):
         key = (e["source"], e["year"])
         if e["kind"] == EntryKind.APPROPRIATION:
-            sums[("area", e["area_id"], *key)]["received"] += e["amount"]
+            reached = ("project", e["project_id"]) if e["project_id"] else ("area", e["area_id"])
+            sums[(*reached, *key)]["received"] += e["amount"]
         elif e["kind"] == EntryKind.ALLOCATION:
             sums[("area", e["area_id"], *key)]["allocated"] += e["amount"]
             target = ("area", e["to_area_id"]) if e["to_area_id"] else ("project", e["project_id"])

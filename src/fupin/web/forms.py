@@ -431,7 +431,15 @@ class DisburseForm(forms.Form):
 
 
 class AppropriateForm(DisburseForm):
-    """Funds of a source and year reaching the area (same fields as a disbursement)."""
+    """Funds of a source and year reaching the area (same fields as a disbursement). The
+    page offers only the sources the user may appropriate there (``offer``, from
+    ``funds.authority``); a posted form accepts any source, so that the service applies
+    the rule and says why one is refused."""
+
+    def offer(self, sources: Any) -> AppropriateForm:
+        source = cast(forms.ChoiceField, self.fields["source"])
+        source.choices = BLANK + [(value, label) for value, label in Source.choices if value in sources]
+        return self
 
 
 class AllocateForm(DisburseForm):

@@ -22,10 +22,9 @@ from fupin.core.choices import Role
 from fupin.core.errors import ApplicationError, InvalidInput, NotFound, OutOfScope
 from fupin.core.policy import check_scope
 from fupin.core.scoping import user_can_see_code
-from fupin.funds import services
+from fupin.funds import authority, services
 from fupin.funds.models import Entry
 from fupin.funds.selectors import area_balances, entry_get, fund_flow, fund_years, household_funds
-from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
 from fupin.programs.models import Project
 from fupin.registry.models import Household
@@ -34,7 +33,6 @@ from fupin.web.views.common import error_page, visible_ancestors
 from fupin.web.views.programs import has_role, show_service_error, submit
 
 PROVINCE = "230000000000"
-APPROPRIATED_TO = (Level.PROVINCE, Level.CITY, Level.COUNTY)
 PROJECT_OPTIONS = 300
 
 
@@ -90,8 +88,9 @@ def _funds_page(
         "yuan": _("yuan"),
     }
     can_post = has_role(request.user, Role.COUNTY)
-    if can_post and appropriate_form is None:
-        appropriate_form = AppropriateForm(initial={"year": year}, auto_id="appropriate_%s")
+    sources = authority.sources_at(request.user, area.level)
+    if can_post and sources and appropriate_form is None:
+        appropriate_form = _appropriate_form(request, area, initial={"year": year})
     if can_post and allocate_form is None:
         allocate_form = _allocate_form(request, area, initial={"year": year})
     return render(
@@ -107,7 +106,7 @@ def _funds_page(
             "balances": balances,
             "flow": flow,
             "chart": chart,
-            "appropriate_form": appropriate_form if can_post and area.level in APPROPRIATED_TO else None,
+            "appropriate_form": appropriate_form if can_post and sources else None,
             "allocate_form": allocate_form if can_post else None,
             "project_options": _project_options(request, area) if can_post else [],
         },
@@ -116,6 +115,13 @@ def _funds_page(
 
 def _children(request: HttpRequest, area: AdminArea) -> list[AdminArea]:
     return list(AdminArea.objects.visible_to(request.user).filter(parent=area).order_by("code"))
+
+
+def _appropriate_form(request: HttpRequest, area: AdminArea, **kwargs: Any) -> AppropriateForm:
+    """The form offering the sources the user may appropriate at the area, and no other
+    (``funds.authority``)."""
+    form = AppropriateForm(auto_id="appropriate_%s", **kwargs)
+    return form.offer(authority.sources_at(request.user, area.level))
 
 
 def _allocate_form(request: HttpRequest, area: AdminArea, data: Any = None, **kwargs: Any) -> AllocateForm:
@@ -161,6 +167,7 @@ def appropriate(request: HttpRequest, area: str) -> HttpResponse:
             note=data["note"],
         )
 
+    # any source is accepted here: the service applies the table of authority and names the field
     form = AppropriateForm(request.POST, auto_id="appropriate_%s")
     ok, entry = submit(
         request,
@@ -171,6 +178,7 @@ def appropriate(request: HttpRequest, area: str) -> HttpResponse:
     )
     if ok:
         return _back(target, entry.year)
+    form.offer(authority.sources_at(request.user, target.level))
     return _funds_page(request, target.code, request.GET.get("year"), appropriate_form=form)
 
 
