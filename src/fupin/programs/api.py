@@ -35,6 +35,7 @@ from fupin.programs.models import (
     ProjectOutput,
     VillagePlan,
 )
+from fupin.programs.rules import LABOUR_MIN_PERSONS, NOTE_MAX_LENGTH
 from fupin.registry.models import Household
 
 # --- output shapes ----------------------------------------------------------------------------
@@ -180,14 +181,14 @@ class BatchInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     start_year = _year()
     end_year = _year()
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, default="", allow_blank=True)
 
 
 class PlanCreateInput(serializers.Serializer):
     batch = serializers.IntegerField(help_text="batch number")
     village = serializers.CharField(help_text="12-digit village code")
     planned_investment = _money(required=False, default=Decimal(0))
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, default="", allow_blank=True)
 
 
 class DateInput(serializers.Serializer):
@@ -222,7 +223,7 @@ class ZoneInput(serializers.Serializer):
     counties = serializers.ListField(child=serializers.CharField(), help_text="12-digit county codes")
     start_year = _year()
     end_year = _year(required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, default="", allow_blank=True)
 
 
 class ProjectCreateInput(serializers.Serializer):
@@ -237,7 +238,7 @@ class ProjectCreateInput(serializers.Serializer):
     plan = serializers.CharField(required=False, default="", allow_blank=True, help_text="village plan (village code)")
     zone = serializers.CharField(required=False, default="", allow_blank=True, help_text="contiguous zone (code)")
     status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False, default=ProjectStatus.PLANNED)
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, default="", allow_blank=True)
 
 
 class ProjectUpdateInput(serializers.Serializer):
@@ -247,7 +248,7 @@ class ProjectUpdateInput(serializers.Serializer):
     end_year = _year(required=False)
     status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False)
     budget = _money(required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True)
 
 
 class OutputInput(serializers.Serializer):
@@ -273,7 +274,7 @@ class ReasonInput(serializers.Serializer):
 class LabourInputInput(serializers.Serializer):
     project = serializers.CharField(help_text="project code")
     year = _year()
-    persons = serializers.IntegerField(min_value=0)
+    persons = serializers.IntegerField(min_value=LABOUR_MIN_PERSONS)
     person_days = serializers.IntegerField(min_value=0)
 
 
