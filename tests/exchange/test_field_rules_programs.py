@@ -118,7 +118,12 @@ def test_a_megabyte_note_is_refused(world, province_user, tmp_path):
 
 @pytest.mark.parametrize(
     ("year", "on"),
-    [(2009, dt.date(9999, 12, 31)), (2009, dt.date(1, 1, 1)), (2100, dt.date(1980, 1, 1)), (2009, dt.date(2015, 1, 1))],
+    [
+        (2009, dt.date(9999, 12, 31)),
+        (2009, dt.date(1, 1, 1)),
+        (2100, dt.date(1980, 1, 1)),
+        (2009, dt.date(2007, 12, 31)),
+    ],
 )
 def test_implausible_fund_entry_dates_are_refused(world, province_user, tmp_path, year, on):
     province = AdminArea.objects.get(code=PROVINCE)

@@ -33,7 +33,7 @@ from fupin.exchange.load_programs import area_levels
 from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, within, write_rows
 from fupin.funds.choices import EntryKind
 from fupin.funds.models import Account, Entry
-from fupin.funds.rules import YEAR_DATE_AFTER, YEAR_DATE_BEFORE
+from fupin.funds.rules import YEAR_DATE_BEFORE
 from fupin.geo.choices import Level
 
 NAME = "fund_entries"
@@ -184,14 +184,9 @@ def _check_entries(
     fund_year = pl.col("year").cast(pl.Int64, strict=False)
     rules.append(
         (
-            (dated < fund_year - YEAR_DATE_BEFORE) | (dated > fund_year + YEAR_DATE_AFTER),
+            dated < fund_year - YEAR_DATE_BEFORE,
             "date",
-            pl.format(
-                _("an entry of fund year {} is dated between {} and {}"),
-                "year",
-                fund_year - YEAR_DATE_BEFORE,
-                fund_year + YEAR_DATE_AFTER,
-            ),
+            pl.format(_("an entry of fund year {} is dated in {} or later"), "year", fund_year - YEAR_DATE_BEFORE),
         )
     )
     for mask, column, reason in rules:

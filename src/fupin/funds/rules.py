@@ -9,17 +9,17 @@ from django.utils.translation import gettext as _
 
 from fupin.core.errors import InvalidInput
 
-# an entry of fund year Y is dated from Y-1 (funds announced in advance) to Y+2 (carried over)
+# an entry of fund year Y is dated in Y-1 (funds announced in advance) or later: funds are
+# carried over, and a year's entries may be recorded long after (from paper ledgers)
 YEAR_DATE_BEFORE = 1
-YEAR_DATE_AFTER = 2
 
 
 def check_entry_date(year: int, on: dt.date, *, record: str | None) -> dt.date:
     """The entry's date agrees with its fund year."""
-    if not year - YEAR_DATE_BEFORE <= on.year <= year + YEAR_DATE_AFTER:
+    if on.year < year - YEAR_DATE_BEFORE:
         raise InvalidInput(
-            _("An entry of fund year %(year)s is dated between %(first)s and %(last)s.")
-            % {"year": year, "first": year - YEAR_DATE_BEFORE, "last": year + YEAR_DATE_AFTER},
+            _("An entry of fund year %(year)s is dated in %(first)s or later.")
+            % {"year": year, "first": year - YEAR_DATE_BEFORE},
             field="date",
             record=record,
         )

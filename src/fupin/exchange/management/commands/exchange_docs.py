@@ -14,6 +14,8 @@ from django.utils import translation
 
 from fupin.core import validation
 from fupin.exchange import columns, reader, schema
+from fupin.funds.rules import YEAR_DATE_BEFORE
+from fupin.programs.rules import NOTE_MAX_LENGTH
 from fupin.registry.rules import HOUSEHOLD_CODE_MAX_LENGTH, HOUSEHOLD_SIZE_MAX
 
 # errors beyond which `fupin import` writes them all to a CSV file (the module is named `import`)
@@ -129,6 +131,12 @@ def _document() -> list[str]:
         "- A household code is its village's 12-digit code followed by serial digits "
         f"(13 to {HOUSEHOLD_CODE_MAX_LENGTH} digits); a household already stored keeps its code when it moves.",
         f"- A household counts 1 to {HOUSEHOLD_SIZE_MAX} members in a year.",
+        f"- A note holds at most {NOTE_MAX_LENGTH} characters.",
+        "- Outputs, beneficiaries and labour are of a year within their project's years; labour counts at least "
+        "one person and at least one day per person.",
+        "- No two batches share a year.",
+        f"- A fund entry of fund year Y is dated in Y-{YEAR_DATE_BEFORE} or later; a disbursement is not dated "
+        "before the project's first allocation of the same source and fund year.",
         "",
         "## Natural keys",
         "",
