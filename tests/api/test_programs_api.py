@@ -307,13 +307,27 @@ def test_postings_balances_and_reversal(province_user, county_user, yanshou_vill
     )
     to_county = province.post(
         "/api/fund-entries/allocate/",
-        {"from_area": "230000000000", "to_area": YANSHOU, "source": "central", "year": 2009, "amount": "3000"},
+        {
+            "from_area": "230000000000",
+            "to_area": YANSHOU,
+            "source": "central",
+            "year": 2009,
+            "amount": "3000",
+            "date": "2009-03-01",
+        },
         format="json",
     )
     assert to_county.status_code == 201 and to_county.json()["to_area"] == YANSHOU
     to_project = county.post(
         "/api/fund-entries/allocate/",
-        {"from_area": YANSHOU, "project": project.code, "source": "central", "year": 2009, "amount": "2000"},
+        {
+            "from_area": YANSHOU,
+            "project": project.code,
+            "source": "central",
+            "year": 2009,
+            "amount": "2000",
+            "date": "2009-03-01",
+        },
         format="json",
     )
     assert to_project.status_code == 201

@@ -5,13 +5,19 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fupin.core.validation import PROVINCE_CODES
 from fupin.registry import idnumbers
 
 # The worked example printed in GB 11643-1999 itself (a woman of Beijing's Chaoyang
 # district born on 31 December 1949); its check character is X.
 STANDARD_EXAMPLE = "11010519491231002X"
 
-areas = st.from_regex(r"[1-6][0-9]{5}", fullmatch=True)
+# an area code's first two digits are a province of GB/T 2260 (a number elsewhere is implausible)
+areas = st.builds(
+    lambda province, rest: province + rest,
+    st.sampled_from(sorted(PROVINCE_CODES)),
+    st.from_regex(r"[0-9]{4}", fullmatch=True),
+)
 dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2026, 1, 1))
 sequences = st.integers(min_value=0, max_value=999)
 

@@ -7,9 +7,13 @@ compares equal."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.core import validation
 from fupin.exchange import schema
 from fupin.exchange.errors import RowError
 
@@ -56,6 +60,24 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
         if column.required:
             errors += _errors(df, empty, file, name, _("a value is required"))
         if column.kind == schema.TEXT:
+            errors += _errors(
+                df,
+                col.str.contains(validation.CONTROL_CHARACTERS),
+                file,
+                name,
+                _("must not contain control characters"),
+            )
+            if column.pattern:
+                errors += _errors(
+                    df,
+                    ~empty & ~col.str.contains(column.pattern) & (col.str.len_chars() <= (column.max_length or 10**6)),
+                    file,
+                    name,
+                    pl.format(
+                        "“{}”: " + str(column.pattern_help or _("not of the expected form")),
+                        col,
+                    ),
+                )
             if column.max_length:
                 errors += _errors(
                     df,
@@ -115,6 +137,14 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
                 file,
                 name,
                 pl.format(_("“{}” is not a date (YYYY-MM-DD)"), col),
+            )
+            first, last = validation.FIRST_DATE, validation.last_date()
+            errors += _errors(
+                df,
+                value.is_not_null() & ((value < first) | (value > last)),
+                file,
+                name,
+                _("a date between %(first)s and %(last)s") % {"first": first, "last": last},
             )
             out.append(pl.when(empty).then(None).otherwise(value.cast(pl.String)).alias(name))
         elif column.kind == schema.BOOL:
@@ -188,6 +218,21 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
             errors += _errors(
                 df, ~empty & shape & born.is_null(), file, name, _("the ID number holds an impossible birth date")
             )
+            errors += _errors(
+                df,
+                ~empty & shape & ~upper.str.slice(0, 2).is_in(sorted(validation.PROVINCE_CODES)),
+                file,
+                name,
+                pl.format(_("the area digits {} of the ID number are not an area code"), upper.str.slice(0, 6)),
+            )
+            errors += _errors(
+                df,
+                ~empty & shape & born.is_not_null() & ((born < validation.FIRST_DATE) | (born > today())),
+                file,
+                name,
+                _("the birth date of the ID number is not between %(first)s and today")
+                % {"first": validation.FIRST_DATE},
+            )
             wrong = ~empty & shape & born.is_not_null() & (upper.str.slice(17, 1) != id_check_char(upper))
             errors += _errors(
                 df,
@@ -203,6 +248,10 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
             out.append(upper.alias(name))
     result = df.select(pl.col("_line"), *out)
     return result, errors
+
+
+def today() -> dt.date:
+    return timezone.localdate()
 
 
 def _unescape(col: pl.Expr) -> pl.Expr:

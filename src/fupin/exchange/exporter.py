@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from fupin.core.areacodes import descendant_range
 from fupin.core.masking import mask_birth_date, mask_id, mask_phone
@@ -350,6 +351,9 @@ def _xlsx_value(column: schema.Column, value: str | None) -> Any:
         return None
     if column.kind == schema.INT:
         return int(value)
+    # characters XLSX cannot hold are refused at input; rows stored before that rule (or
+    # written around it) lose them here rather than making the whole export fail
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if column.kind == schema.TEXT:
         return escape_cell(value)
     return value  # codes, areas, ID numbers, amounts and dates stay text: exact and unambiguous

@@ -318,6 +318,17 @@ def _plan_households(plan: Plan, ranges: list[tuple[str, str]] | None) -> None:
             "village",
             _("the village is outside your areas"),
         )
+        # a new household's code is its village's code followed by serial digits (the rule of
+        # registry.rules.check_household_code; a stored household keeps its code when it moves)
+        arriving = frame.join(current.select("code"), on="code", how="anti")
+        errors_where(
+            plan,
+            "households",
+            arriving,
+            (pl.col("village") != "") & ~pl.col("code").str.starts_with(pl.col("village")),
+            "code",
+            pl.format(_("the household code must begin with its village's code {}"), pl.col("village")),
+        )
         moved = frame.join(current.select("code", pl.col("village").alias("old")), on="code", how="inner")
         errors_where(
             plan, "households", moved, ~scope_expr("old", ranges), "code", _("the household is outside your areas")

@@ -35,6 +35,7 @@ from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, wit
 from fupin.funds import authority
 from fupin.funds.choices import EntryKind
 from fupin.funds.models import Account, Entry
+from fupin.funds.rules import YEAR_DATE_BEFORE
 
 NAME = "fund_entries"
 LEDGER_COLUMNS = [
@@ -178,9 +179,34 @@ def _check_entries(
             pl.format(_("a disbursement's area is its project's area ({})"), "project_area"),
         ),
     ]
+    # the date agrees with the fund year (funds.rules.check_entry_date)
+    dated = pl.col("date").str.slice(0, 4).cast(pl.Int64, strict=False)
+    fund_year = pl.col("year").cast(pl.Int64, strict=False)
+    rules.append(
+        (
+            dated < fund_year - YEAR_DATE_BEFORE,
+            "date",
+            pl.format(_("an entry of fund year {} is dated in {} or later"), "year", fund_year - YEAR_DATE_BEFORE),
+        )
+    )
     for mask, column, reason in rules:
         errors_where(plan, NAME, rows, mask.fill_null(False), column, reason)
     _check_authority(plan, rows.filter(appropriation & ~reversal), user)
+    # a disbursement is not dated before the project's first allocation of its source and year
+    key = ["project", "source", "year"]
+    allocations = pl.concat([ledger.select(*key, "date", "kind"), new.select(*key, "date", "kind")]).filter(
+        (pl.col("kind") == str(EntryKind.ALLOCATION)) & (pl.col("project") != "")
+    )
+    first = allocations.group_by(key).agg(pl.col("date").min().alias("first_allocation"))
+    early = new.join(first, on=key, how="inner")
+    errors_where(
+        plan,
+        NAME,
+        early,
+        disbursement & (amount > 0) & (pl.col("date") < pl.col("first_allocation")),
+        "date",
+        pl.format(_("a disbursement cannot be dated before the project's first allocation ({})"), "first_allocation"),
+    )
     _check_reversals(plan, new.filter(reversal), frame, ledger)
     if ranges is not None:
         errors_where(plan, NAME, new, ~scope_expr("area", ranges), "area", _("the area is outside your areas"))

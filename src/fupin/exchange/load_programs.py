@@ -112,6 +112,28 @@ def _plan_batches(plan: Plan) -> None:
             "end_year",
             _("the year of completion comes before the first year"),
         )
+        # a year's batch is one batch: no two batches share a year (programs.rules.batches_overlap)
+        others = pl.concat(
+            [current.join(frame.select("number"), on="number", how="anti"), frame.drop("_line")], how="diagonal"
+        )
+        pairs = frame.join(
+            others.select(
+                pl.col("number").alias("other"),
+                pl.col("start_year").alias("other_start"),
+                pl.col("end_year").alias("other_end"),
+            ),
+            how="cross",
+        ).rechunk()  # without it polars 1.x panics formatting the cross join's strings
+        errors_where(
+            plan,
+            "batches",
+            pairs,
+            (pl.col("number") != pl.col("other"))
+            & (_int("start_year") <= _int("other_end"))
+            & (_int("other_start") <= _int("end_year")),
+            "start_year",
+            pl.format(_("its years overlap those of batch {} ({}-{})"), "other", "other_start", "other_end"),
+        )
         plan.changes["batches"] = compare(frame, current, ["number"], BATCH_COLUMNS)
         known = pl.concat([known, frame.select("number")]).unique()
     plan.resolved["batches"] = known
@@ -390,6 +412,7 @@ def _plan_projects(plan: Plan, ranges: Ranges) -> None:
     codes.discard("")
     current = _current_projects(sorted(codes))
     known = current.select("code", "area")
+    years = current.select("code", "start_year", "end_year")
     if frame is not None:
         name = "projects"
         frame = frame.with_columns(
@@ -469,7 +492,11 @@ def _plan_projects(plan: Plan, ranges: Ranges) -> None:
         plan.changes[name] = compare(frame, current, ["code"], PROJECT_COLUMNS)
         _outside(plan, name, _touched(plan, name), "area", ranges, _("the area is outside your areas"))
         known = pl.concat([known.join(frame.select("code"), on="code", how="anti"), frame.select("code", "area")])
+        years = pl.concat(
+            [years.join(frame.select("code"), on="code", how="anti"), frame.select("code", "start_year", "end_year")]
+        )
     plan.resolved["projects"] = known
+    plan.resolved["project_years"] = years
 
 
 def _with_project(plan: Plan, name: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -486,6 +513,20 @@ def _with_project(plan: Plan, name: str, frame: pl.DataFrame) -> pl.DataFrame:
         pl.format(_("project “{}” is neither in the package nor in the database"), "project"),
     )
     return joined
+
+
+def _in_project_years(plan: Plan, name: str, frame: pl.DataFrame) -> None:
+    """Rows dated within their project's years (programs.rules.check_in_project_years)."""
+    years = plan.resolved["project_years"].rename({"code": "project"})
+    joined = frame.join(years, on="project", how="inner")
+    errors_where(
+        plan,
+        name,
+        joined,
+        (_int("year") < _int("start_year")) | (_int("year") > _int("end_year")),
+        "year",
+        pl.format(_("the year {} is outside the project's years {}-{}"), "year", "start_year", "end_year"),
+    )
 
 
 def _project_scope(plan: Plan, name: str, ranges: Ranges) -> None:
@@ -512,6 +553,7 @@ def _plan_outputs(plan: Plan, ranges: Ranges) -> None:
         return
     name = "outputs"
     _with_project(plan, name, frame)
+    _in_project_years(plan, name, frame)
     kinds = db.fetch("SELECT code, unit FROM programs_outputkind", ["kind", "kind_unit"])
     checked = frame.join(kinds, on="kind", how="left")
     errors_where(
@@ -559,6 +601,7 @@ def _plan_beneficiaries(plan: Plan, ranges: Ranges) -> None:
         return
     name = "beneficiaries"
     joined = _with_project(plan, name, frame)
+    _in_project_years(plan, name, frame)
     # each household's village: the package's, else the database's (a missing household is
     # reported with the registry's files)
     households = plan.frames.get("households")
@@ -596,6 +639,7 @@ def _plan_labour(plan: Plan, ranges: Ranges) -> None:
         return
     name = "labour_inputs"
     _with_project(plan, name, frame)
+    _in_project_years(plan, name, frame)
     errors_where(
         plan,
         name,

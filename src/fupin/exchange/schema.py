@@ -18,9 +18,11 @@ from django.db.models import TextChoices
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.validation import PHONE_MAX_LENGTH, PHONE_PATTERN
 from fupin.funds.choices import EntryKind, Source
 from fupin.geo.choices import KeyCounty
 from fupin.programs.choices import CHECKLIST, Category, PlanStatus, ProgramType, ProjectStatus, Unit
+from fupin.programs.rules import LABOUR_MIN_PERSONS, NOTE_MAX_LENGTH
 from fupin.registry.choices import (
     Action,
     Cause,
@@ -35,6 +37,7 @@ from fupin.registry.choices import (
     Stage,
     Status,
 )
+from fupin.registry.rules import HOUSEHOLD_CODE_MAX_LENGTH, HOUSEHOLD_CODE_PATTERN, HOUSEHOLD_SIZE_MAX
 
 # kinds of column
 TEXT = "text"
@@ -80,6 +83,8 @@ class Column:
     minimum: int | None = None
     maximum: int | None = None
     digits: int | None = None  # most digits before the decimal point (of a number column)
+    pattern: str | None = None  # a text column's values match this regular expression
+    pattern_help: Any = ""  # what the pattern means, for errors and the docs
 
     @property
     def codes(self) -> list[str]:
@@ -104,6 +109,17 @@ class Entity:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+
+def _phone() -> Column:
+    return Column(
+        "phone",
+        TEXT,
+        max_length=PHONE_MAX_LENGTH,
+        pattern=PHONE_PATTERN,
+        pattern_help=_("a phone number: digits, with spaces or hyphens, and an optional leading +"),
+        example="13900000000",
+    )
 
 
 def _money(name: str, help_: Any) -> Column:
@@ -161,10 +177,19 @@ HOUSEHOLDS = Entity(
         "(two no worries, three guarantees) plus safe drinking water."
     ),
     columns=(
-        Column("code", TEXT, required=True, max_length=20, example="2301291002000001", help=_("household code")),
+        Column(
+            "code",
+            TEXT,
+            required=True,
+            max_length=HOUSEHOLD_CODE_MAX_LENGTH,
+            pattern=HOUSEHOLD_CODE_PATTERN,
+            pattern_help=_("13 to 20 digits: the village's 12-digit code followed by serial digits"),
+            example="2301291002000001",
+            help=_("household code: the village's code followed by serial digits"),
+        ),
         Column("village", AREA, required=True, example="230129100200", help=_("village code")),
         Column("address", TEXT, max_length=200, example="1组12号"),
-        Column("phone", TEXT, max_length=20, example="13900000000"),
+        _phone(),
         Column("type_ordinary", BOOL, example="1", help=_("ordinary poor household")),
         Column("type_dibao", BOOL, example="0", help=_("低保 household")),
         Column("type_wubao", BOOL, example="0", help=_("五保 household")),
@@ -217,7 +242,7 @@ HELPERS = Entity(
         Column("name", TEXT, required=True, max_length=64, example="王干部"),
         Column("unit", TEXT, max_length=128, example="县扶贫办"),
         Column("post", TEXT, max_length=64, example="科员"),
-        Column("phone", TEXT, max_length=20, example="13900000000"),
+        _phone(),
     ),
 )
 
@@ -250,7 +275,7 @@ INCOMES = Entity(
     columns=(
         Column("household", TEXT, required=True, max_length=20, example="2301291002000001"),
         Column("year", INT, required=True, minimum=1980, maximum=2100, example="2009"),
-        Column("household_size", INT, required=True, minimum=1, maximum=99, example="3"),
+        Column("household_size", INT, required=True, minimum=1, maximum=HOUSEHOLD_SIZE_MAX, example="3"),
         _money("wage", _("wage income")),
         _money("business", _("household business income")),
         _money("property_income", _("property income")),
@@ -293,7 +318,7 @@ BATCHES = Entity(
         Column("name", TEXT, required=True, max_length=100, example="第四批整村推进"),
         _year("start_year", example="2008", help_=_("first year")),
         _year("end_year", example="2009", help_=_("year of completion; not before the first year")),
-        Column("note", TEXT, example=""),
+        Column("note", TEXT, max_length=NOTE_MAX_LENGTH, example=""),
     ),
 )
 
@@ -330,7 +355,7 @@ VILLAGE_PLANS = Entity(
             Column(name, BOOL, example="1", help=format_lazy("{}: {}", group, label))
             for name, group, label in CHECKLIST
         ),
-        Column("note", TEXT, example=""),
+        Column("note", TEXT, max_length=NOTE_MAX_LENGTH, example=""),
     ),
 )
 
@@ -354,7 +379,7 @@ ZONES = Entity(
         ),
         _year("start_year", example="2010", help_=_("first year")),
         _year("end_year", required=False, example="", help_=_("last year; empty while it runs")),
-        Column("note", TEXT, example=""),
+        Column("note", TEXT, max_length=NOTE_MAX_LENGTH, example=""),
     ),
 )
 
@@ -389,7 +414,7 @@ PROJECTS = Entity(
         _year("end_year", example="2009", help_=_("last year; not before the first")),
         Column("status", CODE, choices=ProjectStatus, example="completed", help=_("empty means planned")),
         Column("budget", DECIMAL, digits=12, example="350000.00", help=_("budget (yuan)")),
-        Column("note", TEXT, example=""),
+        Column("note", TEXT, max_length=NOTE_MAX_LENGTH, example=""),
     ),
 )
 
@@ -437,7 +462,7 @@ LABOUR_INPUTS = Entity(
     columns=(
         _project(),
         _year(),
-        Column("persons", INT, required=True, minimum=0, maximum=2_147_483_647, example="120"),
+        Column("persons", INT, required=True, minimum=LABOUR_MIN_PERSONS, maximum=2_147_483_647, example="120"),
         Column(
             "person_days",
             INT,

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,10 +22,11 @@ from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
 from fupin.core.errors import Conflict, InvalidInput
 from fupin.core.policy import check_role, check_scope
-from fupin.core.validation import check_choice, check_year
+from fupin.core.validation import check_choice, check_date, check_text, check_year
 from fupin.funds.authority import PROJECT, check_appropriation
 from fupin.funds.choices import EntryKind, Source
 from fupin.funds.models import Account, Entry
+from fupin.funds.rules import check_entry_date
 from fupin.geo.models import AdminArea
 from fupin.programs.models import Project
 
@@ -102,6 +104,19 @@ def _post(
 ) -> Entry:
     """Apply one movement (``amount`` may be negative for a reversal) to the accounts and
     write its entry, refusing anything that breaks an invariant."""
+    on = check_entry_date(year, check_date(on, field_name="date", record=record), record=record)
+    document = check_text(document, field_name="document", record=record, max_length=100)
+    note = check_text(note, field_name="note", record=record, max_length=200)
+    if kind == EntryKind.DISBURSEMENT and amount > 0:
+        first = Entry.objects.filter(kind=EntryKind.ALLOCATION, project=project, source=source, year=year).aggregate(
+            first=Min("date")
+        )["first"]
+        if first is not None and on < first:
+            raise InvalidInput(
+                _("A disbursement cannot be dated before the project's first allocation (%(date)s).") % {"date": first},
+                field="date",
+                record=record,
+            )
     key = {"source": source, "year": year}
     if kind == EntryKind.APPROPRIATION:
         [acc] = _accounts([{**(_node(project=project) if project is not None else _node(area)), **key}])

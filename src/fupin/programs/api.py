@@ -36,6 +36,7 @@ from fupin.programs.models import (
     ProjectOutput,
     VillagePlan,
 )
+from fupin.programs.rules import LABOUR_MIN_PERSONS, NOTE_MAX_LENGTH
 from fupin.registry.models import Household
 
 # --- output shapes ----------------------------------------------------------------------------
@@ -183,14 +184,14 @@ class BatchInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     start_year = _year()
     end_year = _year()
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, default="", allow_blank=True)
 
 
 class PlanCreateInput(serializers.Serializer):
     batch = column_integer(Batch, "number", help_text="batch number")
     village = serializers.CharField(help_text="12-digit village code")
     planned_investment = _money(required=False, default=Decimal(0))
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, default="", allow_blank=True)
 
 
 class DateInput(serializers.Serializer):
@@ -225,7 +226,7 @@ class ZoneInput(serializers.Serializer):
     counties = serializers.ListField(child=serializers.CharField(), help_text="12-digit county codes")
     start_year = _year()
     end_year = _year(required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, default="", allow_blank=True)
 
 
 class ProjectCreateInput(serializers.Serializer):
@@ -240,7 +241,7 @@ class ProjectCreateInput(serializers.Serializer):
     plan = serializers.CharField(required=False, default="", allow_blank=True, help_text="village plan (village code)")
     zone = serializers.CharField(required=False, default="", allow_blank=True, help_text="contiguous zone (code)")
     status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False, default=ProjectStatus.PLANNED)
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, default="", allow_blank=True)
 
 
 class ProjectUpdateInput(serializers.Serializer):
@@ -250,7 +251,7 @@ class ProjectUpdateInput(serializers.Serializer):
     end_year = _year(required=False)
     status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False)
     budget = _money(required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True)
 
 
 class OutputInput(serializers.Serializer):
@@ -276,7 +277,7 @@ class ReasonInput(serializers.Serializer):
 class LabourInputInput(serializers.Serializer):
     project = serializers.CharField(help_text="project code")
     year = _year()
-    persons = column_integer(LabourInput, "persons", min_value=0)
+    persons = column_integer(LabourInput, "persons", min_value=LABOUR_MIN_PERSONS)
     person_days = column_integer(LabourInput, "person_days", min_value=0)
 
 

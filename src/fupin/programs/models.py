@@ -10,8 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -27,7 +30,21 @@ from fupin.programs.choices import (
     ProjectStatus,
     Unit,
 )
+from fupin.programs.rules import LABOUR_MIN_PERSONS, NOTE_MAX_LENGTH
 from fupin.registry.models import Household, money
+
+
+def note_field() -> models.TextField:
+    """A note of at most ``NOTE_MAX_LENGTH`` characters (checked by the database too)."""
+    return models.TextField(
+        _("note"), blank=True, max_length=NOTE_MAX_LENGTH, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)]
+    )
+
+
+def note_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length("note"), NOTE_MAX_LENGTH), name=f"{name}_note_max_length"
+    )
 
 
 class Batch(TimeStampedModel):
@@ -38,7 +55,7 @@ class Batch(TimeStampedModel):
     name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("year of completion"))
-    note = models.TextField(_("note"), blank=True)
+    note = note_field()
 
     class Meta:
         verbose_name = _("batch of entire village advancement")
@@ -46,6 +63,7 @@ class Batch(TimeStampedModel):
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="batch_years_ordered"),
+            note_constraint("batch"),
         ]
 
     def __str__(self) -> str:
@@ -87,7 +105,7 @@ class VillagePlan(TimeStampedModel):
     check_conditions = _check(CHECKLIST[7][2])
     check_civility = _check(CHECKLIST[8][2])
     check_democracy = _check(CHECKLIST[9][2])
-    note = models.TextField(_("note"), blank=True)
+    note = note_field()
 
     objects = models.Manager.from_queryset(VillagePlanQuerySet)()
 
@@ -99,6 +117,7 @@ class VillagePlan(TimeStampedModel):
         ordering = ["village__code"]
         indexes = [models.Index(fields=["batch", "status"], name="plan_batch_status_idx")]
         constraints = [
+            note_constraint("plan"),
             # accepted iff it has an acceptance date, and only with every checklist item
             models.CheckConstraint(
                 condition=(Q(status=PlanStatus.ACCEPTED) & Q(accepted_on__isnull=False))
@@ -154,7 +173,7 @@ class ContiguousZone(TimeStampedModel):
     counties = models.ManyToManyField(AdminArea, related_name="contiguous_zones", verbose_name=_("counties"))
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = note_field()
 
     objects = models.Manager.from_queryset(ContiguousZoneQuerySet)()
 
@@ -162,6 +181,7 @@ class ContiguousZone(TimeStampedModel):
         verbose_name = _("contiguous development zone")
         verbose_name_plural = _("contiguous development zones")
         ordering = ["code"]
+        constraints = [note_constraint("zone")]
 
     def __str__(self) -> str:
         return self.name
@@ -203,7 +223,7 @@ class Project(TimeStampedModel):
     end_year = models.PositiveSmallIntegerField(_("last year"))
     status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
     budget = money(_("budget"))
-    note = models.TextField(_("note"), blank=True)
+    note = note_field()
 
     objects = models.Manager.from_queryset(ProjectQuerySet)()
 
@@ -218,6 +238,7 @@ class Project(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="project_years_ordered"),
             models.CheckConstraint(condition=Q(budget__gte=0), name="project_budget_not_negative"),
+            note_constraint("project"),
         ]
 
     def __str__(self) -> str:
@@ -325,6 +346,7 @@ class LabourInput(models.Model):
             models.CheckConstraint(
                 condition=Q(person_days__gte=models.F("persons")), name="labour_days_at_least_persons"
             ),
+            models.CheckConstraint(condition=Q(persons__gte=LABOUR_MIN_PERSONS), name="labour_at_least_one_person"),
         ]
 
     def __str__(self) -> str:

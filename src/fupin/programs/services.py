@@ -18,7 +18,7 @@ from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
 from fupin.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from fupin.core.policy import check_role, check_scope
-from fupin.core.validation import check_choice, check_year
+from fupin.core.validation import check_choice, check_date, check_text, check_year
 from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
 from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS, Category, PlanStatus, ProgramType, ProjectStatus, Unit
@@ -32,6 +32,7 @@ from fupin.programs.models import (
     ProjectOutput,
     VillagePlan,
 )
+from fupin.programs.rules import NOTE_MAX_LENGTH, batches_overlap, check_in_project_years, check_labour
 from fupin.registry.models import Household
 
 
@@ -41,6 +42,10 @@ def _years(start: Any, end: Any, *, record: str | None) -> tuple[int, int]:
     if last < first:
         raise InvalidInput(_("The last year comes before the first."), field="end_year", record=record)
     return first, last
+
+
+def _note(value: Any, *, record: str | None) -> str:
+    return check_text(value, field_name="note", record=record, max_length=NOTE_MAX_LENGTH)
 
 
 def _decimal(value: Any, *, field_name: str, record: str | None, places: int = 2) -> Decimal:
@@ -87,8 +92,17 @@ def batch_create(*, actor: Any, number: int, name: str, start_year: int, end_yea
     first, last = _years(start_year, end_year, record=record)
     if not name.strip():
         raise InvalidInput(_("A name is required."), field="name", record=record)
+    note = _note(note, record=record)
     if Batch.objects.filter(number=number).exists():
         raise Conflict(_("Batch %(number)s exists.") % {"number": number}, field="number", record=record)
+    for other in Batch.objects.all():
+        if batches_overlap(first, last, other.start_year, other.end_year):
+            raise InvalidInput(
+                _("Its years overlap those of batch %(number)s (%(first)s-%(last)s).")
+                % {"number": other.number, "first": other.start_year, "last": other.end_year},
+                field="start_year",
+                record=record,
+            )
     batch = Batch.objects.create(number=number, name=name.strip(), start_year=first, end_year=last, note=note)
     audit_log(actor=actor, action="batch.create", obj=batch, after=snapshot(batch), area_code="")
     return batch
@@ -103,6 +117,7 @@ def plan_create(
     check_role(actor, Role.COUNTY, record=record)
     village = _area(village_code, field_name="village", record=record, level=Level.VILLAGE)
     check_scope(actor, village.code, record=record, field="village")
+    note = _note(note, record=record)
     existing = VillagePlan.objects.filter(village=village).select_related("batch").first()
     if existing is not None:
         raise Conflict(
@@ -144,7 +159,7 @@ def plan_update(
             planned_investment, field_name="planned_investment", record=plan.village.code
         )
     if note is not None:
-        plan.note = note
+        plan.note = _note(note, record=plan.village.code)
     plan.save()
     audit_log(
         actor=actor, action="plan.update", obj=plan, before=before, after=snapshot(plan), area_code=plan.village.code
@@ -157,6 +172,7 @@ def plan_start(*, actor: Any, plan: VillagePlan, on: dt.date) -> VillagePlan:
     """Work on the plan begins."""
     plan = _lock_plan(plan)
     _writable_plan(actor, plan)
+    on = check_date(on, field_name="started_on", record=plan.village.code)
     if plan.status != PlanStatus.PLANNED:
         raise InvalidTransition(
             _("Only a planned village plan can start; this one is “%(status)s”.")
@@ -212,6 +228,8 @@ def plan_accept(*, actor: Any, plan: VillagePlan, on: dt.date, officials: str) -
     plan = _lock_plan(plan)
     _writable_plan(actor, plan)
     record = plan.village.code
+    on = check_date(on, field_name="accepted_on", record=record)
+    officials = check_text(officials, field_name="accepted_by", record=record, max_length=200)
     if plan.status == PlanStatus.ACCEPTED:
         raise InvalidTransition(_("The plan is already accepted."), field="status", record=record)
     missing = [name for name in CHECKLIST_FIELDS if not getattr(plan, name)]
@@ -261,6 +279,7 @@ def zone_create(
     first = check_year(start_year, field_name="start_year", record=record)
     if end_year is not None:
         first, _last = _years(start_year, end_year, record=record)
+    note = _note(note, record=record)
     counties = [_area(c, field_name="counties", record=record, level=Level.COUNTY) for c in county_codes]
     if not counties:
         raise InvalidInput(_("A zone has at least one county."), field="counties", record=record)
@@ -336,7 +355,7 @@ def _project_values(data: ProjectData, *, record: str) -> dict[str, Any]:
         "start_year": first,
         "end_year": last,
         "budget": _decimal(data.budget, field_name="budget", record=record),
-        "note": data.note,
+        "note": _note(data.note, record=record),
     }
 
 
@@ -439,6 +458,7 @@ def output_record(
                 record=record,
             )
     year = check_year(year, field_name="year", record=record)
+    check_in_project_years(year, start=project.start_year, end=project.end_year, record=record)
     amount = _decimal(quantity, field_name="quantity", record=record, places=3)
     output, created = ProjectOutput.objects.get_or_create(
         project=project, kind=kind, year=year, defaults={"quantity": amount}
@@ -468,6 +488,7 @@ def beneficiaries_add(*, actor: Any, project: Project, households: Iterable[Hous
     _writable_project(actor, project, Role.VILLAGE)
     record = project.code
     year = check_year(year, field_name="year", record=record)
+    check_in_project_years(year, start=project.start_year, end=project.end_year, record=record)
     lo, hi = descendant_range(project.area.code)
     chosen = list(households)
     for household in chosen:
@@ -522,6 +543,7 @@ def labour_record(*, actor: Any, project: Project, year: int, persons: Any, pers
     _writable_project(actor, project, Role.TOWNSHIP)
     record = project.code
     year = check_year(year, field_name="year", record=record)
+    check_in_project_years(year, start=project.start_year, end=project.end_year, record=record)
     counts = {}
     for name, value in (("persons", persons), ("person_days", person_days)):
         try:
@@ -530,8 +552,7 @@ def labour_record(*, actor: Any, project: Project, year: int, persons: Any, pers
             raise InvalidInput(_("Not a whole number."), field=name, record=record) from exc
         if counts[name] < 0 or str(counts[name]) != str(value).strip():
             raise InvalidInput(_("A whole number, zero or more."), field=name, record=record)
-    if counts["person_days"] < counts["persons"]:
-        raise InvalidInput(_("Each person gives at least one day."), field="person_days", record=record)
+    check_labour(counts["persons"], counts["person_days"], record=record)
     labour, created = LabourInput.objects.get_or_create(project=project, year=year, defaults=counts)
     before = None if created else snapshot(labour)
     if not created:

@@ -36,6 +36,7 @@ from fupin.registry.filters import (
     StatusEventFilterSet,
 )
 from fupin.registry.models import Helper, Household, IncomeRecord, Person, PovertyLine, StatusEvent
+from fupin.registry.rules import HOUSEHOLD_SIZE_MAX
 from fupin.registry.workflow import available_actions
 
 # --- output shapes ----------------------------------------------------------------------
@@ -311,7 +312,9 @@ def _amount() -> serializers.DecimalField:
 class IncomeInput(serializers.Serializer):
     household = serializers.CharField(help_text="household code")
     year = serializers.IntegerField(min_value=1980, max_value=2100)
-    household_size = column_integer(IncomeRecord, "household_size", min_value=1, required=False)
+    household_size = column_integer(
+        IncomeRecord, "household_size", min_value=1, max_value=HOUSEHOLD_SIZE_MAX, required=False
+    )
     wage = _amount()
     business = _amount()
     property_income = _amount()

@@ -1,14 +1,20 @@
 """Resident identity numbers (GB 11643-1999): 6-digit area code, 8-digit birth date,
-3-digit sequence (odd for men, even for women) and an ISO 7064 MOD 11-2 check character."""
+3-digit sequence (odd for men, even for women) and an ISO 7064 MOD 11-2 check character.
+
+A number is plausible only if its first two digits are a province code of GB/T 2260
+(``PROVINCE_CODES``) and its birth date lies between ``FIRST_DATE`` (1900-01-01) and
+today; the importer applies the same constants (``fupin.exchange.columns``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.core.masking import mask_id, mask_phone  # noqa: F401 - re-exported
+from fupin.core.validation import FIRST_DATE, PROVINCE_CODES
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -33,10 +39,16 @@ def validate(value: str) -> str:
     number = normalize(value)
     if not _SHAPE.match(number):
         raise IdNumberError(_("it must be 17 digits followed by a digit or X"))
+    if number[:2] not in PROVINCE_CODES:
+        raise IdNumberError(_("its area digits %(area)s are not an area code") % {"area": number[:6]})
     try:
-        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
         raise IdNumberError(_("it contains an impossible birth date")) from exc
+    if not FIRST_DATE <= born <= timezone.localdate():
+        raise IdNumberError(
+            _("its birth date %(born)s is not between %(first)s and today") % {"born": born, "first": FIRST_DATE}
+        )
     expected = check_char(number[:17])
     if number[17] != expected:
         raise IdNumberError(

@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.core.models import TimeStampedModel
 from fupin.core.scoping import ScopedQuerySet
+from fupin.core.validation import PHONE_MAX_LENGTH, PHONE_PATTERN
 from fupin.geo.models import AdminArea
 from fupin.registry.choices import (
     ASSURANCE_FIELDS,
@@ -28,6 +30,9 @@ from fupin.registry.choices import (
     Stage,
     Status,
 )
+from fupin.registry.rules import HOUSEHOLD_CODE_MAX_LENGTH, HOUSEHOLD_CODE_PATTERN, HOUSEHOLD_SIZE_MAX
+
+phone_validator = RegexValidator(PHONE_PATTERN, _("Not a phone number."))
 
 
 def money(label: Any) -> models.DecimalField:
@@ -60,12 +65,17 @@ class Household(TimeStampedModel):
     compulsory education (义务教育), basic medical care (基本医疗) and safe housing (住房安全)
     guaranteed; safe drinking water (饮水安全) guaranteed."""
 
-    code = models.CharField(_("household code"), max_length=20, unique=True)
+    code = models.CharField(
+        _("household code"),
+        max_length=HOUSEHOLD_CODE_MAX_LENGTH,
+        unique=True,
+        validators=[RegexValidator(HOUSEHOLD_CODE_PATTERN, _("The village's code followed by serial digits."))],
+    )
     village = models.ForeignKey(
         AdminArea, on_delete=models.PROTECT, related_name="households", verbose_name=_("village")
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=PHONE_MAX_LENGTH, blank=True, validators=[phone_validator])
     type_ordinary = models.BooleanField(_("ordinary poor household"), default=False)
     type_dibao = models.BooleanField(_("minimum living allowance (低保) household"), default=False)
     type_wubao = models.BooleanField(_("five guarantees (五保) household"), default=False)
@@ -102,6 +112,7 @@ class Household(TimeStampedModel):
                 condition=(Q(procedure="") & Q(stage="")) | (~Q(procedure="") & ~Q(stage="")),
                 name="household_stage_iff_procedure",
             ),
+            models.CheckConstraint(condition=Q(code__regex=HOUSEHOLD_CODE_PATTERN), name="household_code_digits"),
         ]
 
     def __str__(self) -> str:
@@ -128,7 +139,7 @@ class Helper(models.Model):
     name = models.CharField(_("name"), max_length=64)
     unit = models.CharField(_("work unit"), max_length=128, blank=True)
     post = models.CharField(_("post"), max_length=64, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=PHONE_MAX_LENGTH, blank=True, validators=[phone_validator])
 
     class Meta:
         verbose_name = _("helper")
@@ -210,7 +221,10 @@ class IncomeRecord(TimeStampedModel):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="incomes")
     year = models.PositiveSmallIntegerField(_("year"))
-    household_size = models.PositiveSmallIntegerField(_("household size in the year"))
+    household_size = models.PositiveSmallIntegerField(
+        _("household size in the year"),
+        validators=[MinValueValidator(1), MaxValueValidator(HOUSEHOLD_SIZE_MAX)],
+    )
     wage = money(_("wage income"))
     business = money(_("household business income"))
     property_income = money(_("property income"))
@@ -244,6 +258,9 @@ class IncomeRecord(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["household", "year"], name="income_one_record_per_year"),
             models.CheckConstraint(condition=Q(household_size__gte=1), name="income_household_size_positive"),
+            models.CheckConstraint(
+                condition=Q(household_size__lte=HOUSEHOLD_SIZE_MAX), name="income_household_size_max"
+            ),
             models.CheckConstraint(
                 condition=Q(wage__gte=0)
                 & Q(business__gte=0)

@@ -20,6 +20,7 @@ from fupin.core.choices import Role
 from fupin.core.errors import ApplicationError, Conflict, InvalidInput, InvalidTransition, NotFound
 from fupin.core.policy import check_role, check_scope
 from fupin.core.validation import check_choice as _check_choice
+from fupin.core.validation import check_date, check_int, check_phone, check_text
 from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
 from fupin.registry import idnumbers
@@ -48,7 +49,7 @@ from fupin.registry.models import (
     SecondaryCause,
     StatusEvent,
 )
-from fupin.registry.rules import per_capita
+from fupin.registry.rules import HOUSEHOLD_SIZE_MAX, check_household_code, per_capita
 from fupin.registry.selectors import poverty_line_for
 from fupin.registry.workflow import OUTCOME, STARTS_FROM, STEPS
 
@@ -182,6 +183,40 @@ def _check_assurances(values: Mapping[str, Any], *, record: str | None) -> None:
             )
 
 
+def _text(model: Any, name: str, value: Any, *, record: str | None, required: bool = False) -> str:
+    """A text field checked against its model field's length (the one definition)."""
+    max_length = model._meta.get_field(name).max_length
+    return check_text(value, field_name=name, record=record, max_length=max_length, required=required)
+
+
+def _check_household_fields(values: Mapping[str, Any], *, record: str | None) -> dict[str, Any]:
+    """The household's address and phone, checked; other keys are returned unchanged."""
+    checked = dict(values)
+    if "address" in values:
+        checked["address"] = _text(Household, "address", values["address"], record=record)
+    if "phone" in values:
+        checked["phone"] = check_phone(values["phone"], record=record)
+    return checked
+
+
+def _check_helpers(helpers: Iterable[HelperData], *, record: str | None) -> list[HelperData]:
+    result = []
+    for i, h in enumerate(helpers):
+        try:
+            result.append(
+                HelperData(
+                    name=_text(Helper, "name", h.name, record=record, required=True),
+                    unit=_text(Helper, "unit", h.unit, record=record),
+                    post=_text(Helper, "post", h.post, record=record),
+                    phone=check_phone(h.phone, record=record),
+                )
+            )
+        except ApplicationError as exc:
+            exc.field = f"helpers[{i + 1}].{exc.field}"
+            raise
+    return result
+
+
 def _household_snapshot(household: Household) -> dict[str, Any]:
     data = snapshot(household, ["code", "village", *HOUSEHOLD_FIELDS, "status", "returned", "procedure", "stage"])
     data["secondary_causes"] = sorted(household.secondary_causes.values_list("cause", flat=True))
@@ -193,8 +228,9 @@ def _household_snapshot(household: Household) -> dict[str, Any]:
 
 def _validated_member(data: MemberData, *, record: str | None, exclude_pk: int | None = None) -> dict[str, Any]:
     """Check one member's fields; returns the values to store."""
-    if not data.name or not data.name.strip():
+    if not data.name or not str(data.name).strip():
         raise InvalidInput(_("A name is required."), field="name", record=record)
+    name = _text(Person, "name", data.name, record=record, required=True)
     try:
         number = idnumbers.validate(data.id_number or "")
     except idnumbers.IdNumberError as exc:
@@ -208,12 +244,13 @@ def _validated_member(data: MemberData, *, record: str | None, exclude_pk: int |
             born = dt.date.fromisoformat(born)
         except ValueError as exc:
             raise InvalidInput(_("Not a date (YYYY-MM-DD)."), field="birth_date", record=record) from exc
+    born = check_date(born, field_name="birth_date", record=record)
     if sex != idnumbers.sex(number):
         raise InvalidInput(_("Sex does not match the ID number."), field="sex", record=record)
     if born != idnumbers.birth_date(number):
         raise InvalidInput(_("Birth date does not match the ID number."), field="birth_date", record=record)
     values: dict[str, Any] = {
-        "name": data.name.strip(),
+        "name": name,
         "id_number": number,
         "sex": sex,
         "birth_date": born,
@@ -276,6 +313,10 @@ def household_register(*, actor: Any, data: HouseholdData) -> Household:
     """Register a household of a village with its members (one of them the head)."""
     record = data.code or None
     village = _village(data.village_code, record=record)
+    if data.code:
+        check_household_code(data.code, village_code=village.code, record=record)
+    fields = _check_household_fields({"address": data.address, "phone": data.phone}, record=record)
+    helpers = _check_helpers(data.helpers, record=record)
     check_role(actor, Role.VILLAGE, record=record)
     check_scope(actor, village.code, record=record, field="village")
     secondary = _check_causes(data.main_cause, data.secondary_causes, record=record)
@@ -304,8 +345,8 @@ def household_register(*, actor: Any, data: HouseholdData) -> Household:
     household = Household.objects.create(
         code=code,
         village=village,
-        address=data.address,
-        phone=data.phone,
+        address=fields["address"],
+        phone=fields["phone"],
         type_ordinary=data.type_ordinary,
         type_dibao=data.type_dibao,
         type_wubao=data.type_wubao,
@@ -314,7 +355,7 @@ def household_register(*, actor: Any, data: HouseholdData) -> Household:
     )
     SecondaryCause.objects.bulk_create(SecondaryCause(household=household, cause=c) for c in secondary)
     Helper.objects.bulk_create(
-        Helper(household=household, name=h.name, unit=h.unit, post=h.post, phone=h.phone) for h in data.helpers
+        Helper(household=household, name=h.name, unit=h.unit, post=h.post, phone=h.phone) for h in helpers
     )
     Person.objects.bulk_create(Person(household=household, **v) for v in member_values)
     after = _household_snapshot(household)
@@ -343,6 +384,9 @@ def household_update(
         secondary = [c for c in household.secondary_causes.values_list("cause", flat=True) if c != main]
     secondary = _check_causes(main, secondary, record=household.code)
     _check_assurances(changes, record=household.code)
+    changes = _check_household_fields(changes, record=household.code)
+    if "helpers" in changes:
+        changes["helpers"] = _check_helpers(changes["helpers"], record=household.code)
     if household.status == Status.POOR and not main:
         raise InvalidInput(_("A poor household needs a main cause."), field="main_cause", record=household.code)
     for name in HOUSEHOLD_FIELDS:
@@ -553,8 +597,7 @@ def income_record_save(
     if not 1980 <= int(year) <= _today().year:
         raise InvalidInput(_("The year must be between 1980 and this year."), field="year", record=record)
     size = household_size if household_size is not None else household.members.count()
-    if int(size) < 1:
-        raise InvalidInput(_("Household size must be at least 1."), field="household_size", record=record)
+    size = check_int(size, field_name="household_size", record=record, minimum=1, maximum=HOUSEHOLD_SIZE_MAX)
     values = {f: _amount(amounts.get(f), field_name=f, record=record) for f in IncomeRecord.AMOUNT_FIELDS}
     existing = IncomeRecord.objects.filter(household=household, year=year).first()
     before = snapshot(existing) if existing else None
@@ -743,7 +786,8 @@ def household_step(
 ) -> StatusEvent:
     """Move a household one step through its identification, exit or return procedure."""
     household = _lock_household(household)
-    on = on or _today()
+    on = check_date(on or _today(), field_name="date", record=household.code)
+    note = _text(StatusEvent, "note", note, record=household.code)
     step = STEPS.get(action)
     if step is None:
         raise InvalidTransition(_("Unknown action."), field="action", record=household.code)

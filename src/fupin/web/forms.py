@@ -97,6 +97,18 @@ class HouseholdForm(forms.Form):
         return [self[name] for name in self.ASSURANCE_FIELDS]
 
 
+class HouseholdRegisterForm(HouseholdForm):
+    """The household form of a registration, where the code may be given (else Fupin
+    numbers the household in its village)."""
+
+    code = forms.CharField(
+        label=_("household code"),
+        max_length=20,
+        required=False,
+        help_text=_("The village's 12-digit code followed by serial digits; leave empty to number it."),
+    )
+
+
 class MemberForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=64)
     id_number = forms.CharField(

@@ -26,6 +26,7 @@ from fupin.web.forms import (
     MEMBER_PREFIX,
     HelperFormSet,
     HouseholdForm,
+    HouseholdRegisterForm,
     IncomeForm,
     MemberForm,
     MemberFormSet,
@@ -51,7 +52,7 @@ def household_register(request: HttpRequest) -> HttpResponse:
         if "add_member" in data:  # without JavaScript: the same form with one more member row
             total = f"{MEMBER_PREFIX}-TOTAL_FORMS"
             data[total] = str(int(data.get(total) or 0) + 1)
-        form = HouseholdForm(data)
+        form = HouseholdRegisterForm(data)
         members = MemberFormSet(data, prefix=MEMBER_PREFIX)
         helpers = HelperFormSet(data, prefix=HELPER_PREFIX)
         if "add_member" not in data and form.is_valid() and members.is_valid() and helpers.is_valid():
@@ -60,6 +61,7 @@ def household_register(request: HttpRequest) -> HttpResponse:
                 village_code=form.cleaned_data["village"].strip(),
                 members=[services.MemberData(**row.member_data()) for row in rows],
                 helpers=[services.HelperData(**h) for h in helper_data(helpers)],
+                code=form.cleaned_data["code"].strip(),
                 **_household_fields(form),
             )
             try:
@@ -70,7 +72,7 @@ def household_register(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Household %(code)s registered.") % {"code": household.code})
                 return redirect("web:household_detail", code=household.code)
     else:
-        form = HouseholdForm(initial={"village": request.GET.get("village") or _own_village(request.user)})
+        form = HouseholdRegisterForm(initial={"village": request.GET.get("village") or _own_village(request.user)})
         members = MemberFormSet(prefix=MEMBER_PREFIX, initial=[{"relation": Relation.HEAD}])
         helpers = HelperFormSet(prefix=HELPER_PREFIX)
     return render(

@@ -12,7 +12,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from fupin.core import validation
 from fupin.exchange import columns, reader, schema
+from fupin.funds.rules import YEAR_DATE_BEFORE
+from fupin.programs.rules import NOTE_MAX_LENGTH
+from fupin.registry.rules import HOUSEHOLD_CODE_MAX_LENGTH, HOUSEHOLD_SIZE_MAX
 
 # errors beyond which `fupin import` writes them all to a CSV file (the module is named `import`)
 MANY = importlib.import_module("fupin.exchange.management.commands.import").MANY
@@ -119,6 +123,28 @@ def _document() -> list[str]:
         "exactly as listed, in the case shown. Amounts are zero or more, with a decimal point and no thousands "
         "separators. An ID number's check character must be right and its birth "
         "date possible; a lower-case `x` is accepted.",
+        "",
+        "### Field rules",
+        "",
+        "Every channel (web forms, API, services, import) applies the same rules, defined once in "
+        "`fupin.core.validation` and each app's rules module:",
+        "",
+        "- Text holds no control characters (other than tab and line breaks) and no more characters than its "
+        "column allows.",
+        f"- A date lies between {validation.FIRST_DATE} and one year after today.",
+        "- An ID number's first two digits are a province code of GB/T 2260 "
+        f"({', '.join(sorted(validation.PROVINCE_CODES))}) and its birth date lies between "
+        f"{validation.FIRST_DATE} and today.",
+        "- A phone number is digits, with spaces or hyphens between groups and an optional leading `+`.",
+        "- A household code is its village's 12-digit code followed by serial digits "
+        f"(13 to {HOUSEHOLD_CODE_MAX_LENGTH} digits); a household already stored keeps its code when it moves.",
+        f"- A household counts 1 to {HOUSEHOLD_SIZE_MAX} members in a year.",
+        f"- A note holds at most {NOTE_MAX_LENGTH} characters.",
+        "- Outputs, beneficiaries and labour are of a year within their project's years; labour counts at least "
+        "one person and at least one day per person.",
+        "- No two batches share a year.",
+        f"- A fund entry of fund year Y is dated in Y-{YEAR_DATE_BEFORE} or later; a disbursement is not dated "
+        "before the project's first allocation of the same source and fund year.",
         "",
         "## Natural keys",
         "",
@@ -314,6 +340,8 @@ def _kind(column: schema.Column) -> str:
     limits = []
     if column.max_length:
         limits.append(f"at most {column.max_length} characters")
+    if column.pattern_help:
+        limits.append(str(column.pattern_help))
     if column.minimum is not None:
         limits.append(f"≥ {column.minimum}")
     if column.maximum is not None:
