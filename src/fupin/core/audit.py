@@ -12,8 +12,10 @@ from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.utils import timezone
 
+from fupin.core.auditchain import FIELDS, chain_head, event_hash
 from fupin.core.choices import Channel
 from fupin.core.models import AuditEvent
 
@@ -78,8 +80,12 @@ def audit_log(
     area_code: str = "",
     note: str = "",
 ) -> AuditEvent:
-    """Write one audit event. Must run inside the service's transaction."""
-    if not transaction.get_connection().in_atomic_block:
+    """Write one audit event. Must run inside the service's transaction.
+
+    The event is the next link of the hash chain: the chain's head is locked (PostgreSQL)
+    and read, and the event's hash taken over its content and the head's hash."""
+    connection = transaction.get_connection(router.db_for_write(AuditEvent))
+    if not connection.in_atomic_block:
         raise RuntimeError("audit_log() must be called inside the service's transaction")
     if obj is not None:
         object_type = object_type or label(obj)
@@ -87,7 +93,8 @@ def audit_log(
         object_repr = object_repr or str(obj)[:200]
     root = root if root is not None else obj
     user = actor if getattr(actor, "pk", None) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        at=timezone.now(),
         actor=user,
         actor_name=getattr(actor, "username", "") or "system",
         channel=current_channel(),
@@ -102,3 +109,7 @@ def audit_log(
         after=_plain(dict(after)) if after is not None else None,
         note=note,
     )
+    event.prev_hash = chain_head(connection)
+    event.hash = event_hash({f: getattr(event, f) for f in FIELDS}, event.prev_hash)
+    event.save(force_insert=True)
+    return event

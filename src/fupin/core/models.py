@@ -23,11 +23,16 @@ class AuditEvent(models.Model):
     household), so that a household's page shows the history of everything it owns.
     ``area_code`` is the area of the object, so reads of the log are scoped like
     everything else.
+
+    The log is append-only in the database (triggers refuse UPDATE, DELETE and TRUNCATE)
+    and tamper-evident: ``hash`` is the SHA-256 of the event's content and ``prev_hash``,
+    the hash of the event before it (``fupin.core.auditchain``; ``fupin audit verify``).
+    A user who acted is therefore never deleted (``PROTECT``): deactivate the account.
     """
 
     at = models.DateTimeField(_("time"), db_default=Now(), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
@@ -41,6 +46,8 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit event")
