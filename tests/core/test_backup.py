@@ -75,7 +75,11 @@ class Database:
 
     def popen(self, *args: str) -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "-m", "fupin", *args], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-m", "fupin", *args],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     def figures(self) -> dict:
@@ -127,7 +131,7 @@ def test_a_backup_taken_while_the_server_writes_restores_into_identical_tables(d
     backed_up = source.fupin("backup", str(file), "--verify")
     time.sleep(1)
     stop.touch()
-    out, err = writer.communicate(timeout=120)
+    _, err = writer.communicate(timeout=120)
     assert writer.returncode == 0, err
     assert "verified" in backed_up.stdout
 
@@ -149,7 +153,7 @@ def test_a_backup_taken_while_the_server_writes_restores_into_identical_tables(d
     head = manifest["audit_head"]
     assert "verified" in empty.fupin("audit", "verify", "--anchor", f"{head['id']}:{head['hash']}").stdout
     # the restored log is append-only again (a client without Fupin's function cannot even prepare a DELETE)
-    with pytest.raises(Exception, match="append-only|no such function: fupin_audit_maintenance"):
+    with pytest.raises(Exception, match=r"append-only|no such function: fupin_audit_maintenance"):
         empty.scalar("DELETE FROM core_auditevent RETURNING id")
 
 
