@@ -13,7 +13,7 @@ DEMO_SCALE ?= 0.05
 DEMO_SEED ?= 1
 export FUPIN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install test test-pg test-browser fuzz lint typecheck bench demo clean
+.PHONY: acceptance run serve install test test-pg test-browser fuzz lint typecheck bench demo clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# the security issue's checks on a copy of the demo province (scale 0.01), through the CLI and a live server
+acceptance: install
+	$(BIN)/python scripts/acceptance/trust.py --scale 0.01

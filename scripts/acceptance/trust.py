@@ -222,9 +222,9 @@ def api_checks(demo: Path, base: str) -> None:
                 {
                     "name": "王试",
                     "id_number": first17 + check_digit(first17),
-                    "relation": "head",
-                    "education": "primary",
-                    "labour": "normal",
+                    "relation": "HEAD",
+                    "education": "PRIMARY",
+                    "labour": "ORDINARY",
                 }
             ],
         },
