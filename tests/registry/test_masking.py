@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections import Counter, defaultdict
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -142,14 +143,17 @@ def registry(db, province_user, yanshou_village):
         )
     edited = households[0].members.get(relation="HEAD")
     services.member_update(actor=province_user, person=edited, changes={"education": "JUNIOR"})
-    newborn = services.member_add(
-        actor=province_user,
-        household=households[2],
-        data=_member("新生儿", id_number(yanshou_village[:6], born=dt.date(2025, 1, 3), male=False)),
-    )
+    # The newborn is recorded in the year of its birth. The audit log is append-only, so
+    # the event gets that time when it is written, not by an UPDATE afterwards.
     recorded = dt.datetime(2025, 1, 10, 9, 0, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=recorded):
+        newborn = services.member_add(
+            actor=province_user,
+            household=households[2],
+            data=_member("新生儿", id_number(yanshou_village[:6], born=dt.date(2025, 1, 3), male=False)),
+        )
     Person.objects.filter(pk=newborn.pk).update(created_at=recorded)
-    AuditEvent.objects.filter(object_type="registry.person", object_id=str(newborn.pk)).update(at=recorded)
+    assert AuditEvent.objects.get(object_type="registry.person", object_id=str(newborn.pk)).at == recorded
     return households
 
 
