@@ -56,7 +56,7 @@ class Table:
 
     def derivation(self, as_of: dt.date) -> str:
         if self.derive is None:
-            return f"SELECT * FROM src_{self.name}"
+            return f"SELECT * FROM src_{self.name}"  # noqa: S608 - a registered table name
         text = self.derive(as_of) if callable(self.derive) else self.derive
         return text.replace("{as_of}", f"DATE '{as_of.isoformat()}'")
 
@@ -125,7 +125,9 @@ _INT64 = (models.AutoField, models.BigAutoField, models.IntegerField, models.For
 
 
 def arrow_type(field: models.Field) -> pa.DataType:
-    """The snapshot's Arrow type of a model field."""
+    """The snapshot's Arrow type of a model field (a generated field's: its output's)."""
+    if isinstance(field, models.GeneratedField):
+        field = field.output_field
     if isinstance(field, _INT32):
         return pa.int32()
     if isinstance(field, models.BooleanField):
@@ -161,7 +163,8 @@ def model_columns(
         field = fields[rename.get(name, name)]
         kind = types.get(name) or arrow_type(field)
         columns[name] = kind
-        is_decimal = isinstance(field, (models.DecimalField, models.FloatField))
+        stored = field.output_field if isinstance(field, models.GeneratedField) else field
+        is_decimal = isinstance(stored, (models.DecimalField, models.FloatField))
         parts.append(f"CAST({field.column} AS DOUBLE PRECISION)" if is_decimal else field.column)
     return columns, ", ".join(parts)
 
@@ -181,7 +184,7 @@ def model_table(
     with a WHERE clause (text, or a function of the as-of date); ``models`` defaults to
     the model itself. Other options are those of ``table``."""
     columns, select = model_columns(model, names, rename=rename, types=types)
-    base = f"SELECT {select} FROM {model._meta.db_table}"
+    base = f"SELECT {select} FROM {model._meta.db_table}"  # noqa: S608 - the model's own names
 
     def sql(as_of: dt.date) -> str:
         clause = where(as_of) if callable(where) else where
