@@ -126,7 +126,7 @@ _INT64 = (models.AutoField, models.BigAutoField, models.IntegerField, models.For
 
 def arrow_type(field: models.Field) -> pa.DataType:
     """The snapshot's Arrow type of a model field (a generated field's: its output's)."""
-    if isinstance(field, models.GeneratedField):
+    if isinstance(field, models.GeneratedField) and field.output_field is not None:
         field = field.output_field
     if isinstance(field, _INT32):
         return pa.int32()

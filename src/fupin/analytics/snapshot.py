@@ -263,7 +263,7 @@ def database_state() -> str:
     parts = [f"audit:{last[0]}@{last[1].isoformat()}" if last else "audit:none"]
     models = dict.fromkeys(model for t in registry.TABLES.values() for model in t.models)
     for model in models:
-        parts.append(f"{model._meta.model_name}:{model.objects.aggregate(m=Max('id'))['m']}")
+        parts.append(f"{model._meta.model_name}:{model._default_manager.aggregate(m=Max('id'))['m']}")
     return ";".join(parts)
 
 
