@@ -9,7 +9,10 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics and reports")
 
     def ready(self) -> None:
-        # each installed app's snapshot tables, then its indicators' computations
-        # (fupin.analytics.registry; docs/adding-an-app.md, "analytics")
+        # the administrative tree (geo is a framework below analytics; the apps' tables
+        # join it), then each installed app's snapshot tables and its indicators'
+        # computations (fupin.analytics.registry; docs/adding-an-app.md, "analytics")
+        import fupin.analytics.areas  # noqa: F401
+
         autodiscover_modules("snapshot")
         autodiscover_modules("indicators")
