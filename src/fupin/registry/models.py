@@ -16,6 +16,8 @@ from fupin.core.validation import PHONE_MAX_LENGTH, PHONE_PATTERN
 from fupin.geo.models import AdminArea
 from fupin.registry.choices import (
     ASSURANCE_FIELDS,
+    INCOME_AMOUNT_FIELDS,
+    INCOME_TRANSFER_ITEMS,
     Action,
     Cause,
     Disability,
@@ -30,7 +32,7 @@ from fupin.registry.choices import (
     Stage,
     Status,
 )
-from fupin.registry.rules import HOUSEHOLD_CODE_MAX_LENGTH, HOUSEHOLD_CODE_PATTERN, HOUSEHOLD_SIZE_MAX
+from fupin.registry.rules import HOUSEHOLD_CODE_MAX_LENGTH, HOUSEHOLD_CODE_PATTERN, HOUSEHOLD_SIZE_MAX, per_capita
 
 phone_validator = RegexValidator(PHONE_PATTERN, _("Not a phone number."))
 
@@ -197,14 +199,7 @@ class IncomeQuerySet(ScopedQuerySet):
     area_lookup = "household__village"
 
 
-_TRANSFER_ITEMS = [
-    "transfer_family_planning",
-    "transfer_dibao",
-    "transfer_wubao",
-    "transfer_pension",
-    "transfer_eco_compensation",
-    "transfer_other",
-]
+_TRANSFER_ITEMS = INCOME_TRANSFER_ITEMS
 
 
 def _sum(fields: list[str]) -> Any:
@@ -277,15 +272,13 @@ class IncomeRecord(TimeStampedModel):
         ]
 
     TRANSFER_ITEMS = _TRANSFER_ITEMS
-    AMOUNT_FIELDS = ["wage", "business", "property_income", *_TRANSFER_ITEMS, "production_costs"]
+    AMOUNT_FIELDS = INCOME_AMOUNT_FIELDS
 
     def __str__(self) -> str:
         return f"{self.household_id}/{self.year}"
 
     @property
     def per_capita_net_income(self) -> Decimal:
-        from fupin.registry.rules import per_capita
-
         return per_capita(Decimal(self.net_income), self.household_size)
 
 
