@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.modelfields import TIMESTAMPS, field_names
 from fupin.core.models import TimeStampedModel
 from fupin.core.scoping import ScopedQuerySet
 from fupin.core.validation import PHONE_MAX_LENGTH, PHONE_PATTERN
@@ -348,3 +349,14 @@ class StatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.procedure} {self.action}"
+
+
+# --- field lists, from the models ------------------------------------------------------------
+# A household's own data, as its services take them (the code, the village and the status are
+# set by their own steps: creation, moving, the workflow).
+HOUSEHOLD_FIELDS = field_names(
+    Household,
+    exclude=("id", *TIMESTAMPS, "code", "village", "status", "returned", "procedure", "stage", "stage_date"),
+)
+# A member's data, as the services take them and the audit log records them.
+MEMBER_FIELDS = field_names(Person, exclude=("id", *TIMESTAMPS, "household"))
