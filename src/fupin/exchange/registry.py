@@ -90,6 +90,7 @@ class Permission:
     check: str | Callable[[Any], bool]
     column: str
     reason: Any
+    docs: str = ""  # the sentence docs/data-exchange.md says of it, under "--as USER"
 
     def allows(self, user: Any) -> bool:
         if callable(self.check):
@@ -120,6 +121,8 @@ class Registration:
 _REGISTRY: dict[str, Registration] = {}
 
 # the sections of docs/data-exchange.md an entity may add bullets (or paragraphs) to
+# (field_rules: bullets of "Field rules"; import: bullets of "Import"; import_roles and import_scope:
+# sentences of its "--as USER" bullet; export: bullets of "Export")
 DOC_SECTIONS = ("field_rules", "import", "import_roles", "import_scope", "export")
 
 
@@ -255,6 +258,4 @@ def label(name: str) -> str:
 
 def docs(section: str) -> list[str]:
     """The bullets the registered entities add to a section of the format's documentation."""
-    return [
-        str(text() if callable(text) else text) for reg in _REGISTRY.values() for text in reg.docs.get(section, ())
-    ]
+    return [str(text() if callable(text) else text) for reg in _REGISTRY.values() for text in reg.docs.get(section, ())]

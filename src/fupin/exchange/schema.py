@@ -19,6 +19,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.validation import PHONE_MAX_LENGTH, PHONE_PATTERN, YEARS
+
 # kinds of column
 TEXT = "text"
 INT = "int"
