@@ -390,10 +390,10 @@ DOCS: dict[str, list[Any]] = {
     ],
 }
 
-_COMMON = {"plan": plan_programs, "write": write_programs}
 registry.register(
     BATCHES,
-    **_COMMON,
+    plan=plan_programs,
+    write=write_programs,
     export=export_batches,
     needs_role=Role.PROVINCE,
     models=load_programs.MODELS,
@@ -402,41 +402,47 @@ registry.register(
 )
 registry.register(
     VILLAGE_PLANS,
-    **_COMMON,
+    plan=plan_programs,
+    write=write_programs,
     export=export_village_plans,
     needs_role=Role.COUNTY,
     label=pgettext_lazy("exchange file", "village plans"),
 )
 registry.register(
     ZONES,
-    **_COMMON,
+    plan=plan_programs,
+    write=write_programs,
     export=export_zones,
     needs_role=Role.PROVINCE,
     label=pgettext_lazy("exchange file", "contiguous zones"),
 )
 registry.register(
     PROJECTS,
-    **_COMMON,
+    plan=plan_programs,
+    write=write_programs,
     export=export_projects,
     needs_role=Role.COUNTY,
     label=pgettext_lazy("exchange file", "projects"),
 )
 registry.register(
     OUTPUTS,
-    **_COMMON,
+    plan=plan_programs,
+    write=write_programs,
     export=export_outputs,
     needs_role=Role.TOWNSHIP,
     label=pgettext_lazy("exchange file", "project outputs"),
 )
 registry.register(
     BENEFICIARIES,
-    **_COMMON,
+    plan=plan_programs,
+    write=write_programs,
     export=export_beneficiaries,
     label=pgettext_lazy("exchange file", "beneficiaries"),
 )
 registry.register(
     LABOUR_INPUTS,
-    **_COMMON,
+    plan=plan_programs,
+    write=write_programs,
     export=export_labour_inputs,
     needs_role=Role.TOWNSHIP,
     label=pgettext_lazy("exchange file", "labour inputs"),
