@@ -18,10 +18,10 @@ from django.utils import timezone
 from fupin.core.choices import Role
 from fupin.core.masking import mask_id
 from fupin.exchange import schema
-from fupin.registry.exchange import MEMBERS
 from fupin.exchange.exporter import export_frames, write_package
 from fupin.exchange.models import ImportRun
 from fupin.exchange.services import WorkerLock
+from fupin.registry.exchange import MEMBERS
 from fupin.registry.models import Household, IncomeRecord, Person
 from tests.conftest import YANSHOU, id_number
 

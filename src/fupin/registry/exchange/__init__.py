@@ -3,6 +3,8 @@ lines, households, their helpers, members, incomes and status events."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -48,7 +50,7 @@ from fupin.registry.rules import HOUSEHOLD_CODE_MAX_LENGTH, HOUSEHOLD_SIZE_MAX
 __all__ = ["HELPERS", "HOUSEHOLDS", "INCOMES", "MEMBERS", "POVERTY_LINES", "STATUS_EVENTS", "replay"]
 
 # what docs/data-exchange.md says of the registry's files, by section (fupin.exchange.registry.DOC_SECTIONS)
-DOCS = {
+DOCS: dict[str, list[Any]] = {
     "field_rules": [
         "- A household code is its village's 12-digit code followed by serial digits "
         f"(13 to {HOUSEHOLD_CODE_MAX_LENGTH} digits); a household already stored keeps its code when it moves.",

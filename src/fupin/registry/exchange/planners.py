@@ -13,10 +13,24 @@ from fupin.exchange import registry as exchange_registry
 from fupin.exchange.errors import RowError
 from fupin.exchange.planning import Changes, Plan, compare, errors_where, scope_expr
 from fupin.exchange.registry import ImportContext
+from fupin.geo.choices import Level
 from fupin.registry.choices import Status
 from fupin.registry.exchange.entities import HOUSEHOLDS, INCOMES, MEMBERS, STATUS_EVENTS
 from fupin.registry.exchange.replay import replay
 from fupin.registry.models import Household, IncomeRecord
+
+
+def same_as_service(message: str, **values: pl.Expr) -> pl.Expr:
+    """A service's message (``"... %(code)s ..."``, translated) with each placeholder filled
+    from a column, row by row: the importer says what the service says."""
+    parts: list[pl.Expr] = []
+    rest = message
+    while "%(" in rest:
+        before, _sep, after = rest.partition("%(")
+        name, _sep, rest = after.partition(")s")
+        parts += [pl.lit(before), values[name]]
+    parts.append(pl.lit(rest))
+    return pl.concat_str(parts)
 
 
 def plan_poverty_lines(plan: Plan, ctx: ImportContext) -> None:
@@ -117,7 +131,7 @@ def plan_households(plan: Plan, ctx: ImportContext) -> None:
             checked,
             (pl.col("village") != "") & pl.col("level").is_null(),
             "village",
-            pl.format(_("unknown village code “{}”"), pl.col("village")),
+            same_as_service(_("Unknown village code “%(code)s”."), code=pl.col("village")),
         )
         errors_where(
             plan,
@@ -125,7 +139,13 @@ def plan_households(plan: Plan, ctx: ImportContext) -> None:
             checked,
             pl.col("level").is_not_null() & (pl.col("level") != "village"),
             "village",
-            pl.format(_("“{}” is a {}, not a village"), pl.col("village"), pl.col("level")),
+            same_as_service(
+                _("Area “%(code)s” is a %(level)s, not a village."),
+                code=pl.col("village"),
+                level=pl.col("level").replace_strict(
+                    {str(v): str(k) for v, k in Level.choices}, default=pl.col("level")
+                ),
+            ),
         )
         errors_where(
             plan,
@@ -144,7 +164,9 @@ def plan_households(plan: Plan, ctx: ImportContext) -> None:
             arriving,
             (pl.col("village") != "") & ~pl.col("code").str.starts_with(pl.col("village")),
             "code",
-            pl.format(_("the household code must begin with its village's code {}"), pl.col("village")),
+            same_as_service(
+                _("The household code must begin with its village's code %(village)s."), village=pl.col("village")
+            ),
         )
         moved = frame.join(current.select("code", pl.col("village").alias("old")), on="code", how="inner")
         errors_where(
@@ -156,7 +178,7 @@ def plan_households(plan: Plan, ctx: ImportContext) -> None:
             frame,
             (pl.col("main_cause") != "") & pl.col("secondary_causes").str.contains(pl.col("main_cause"), literal=True),
             "secondary_causes",
-            _("the main cause cannot also be a secondary cause"),
+            _("The main cause cannot also be a secondary cause."),
         )
         plan.changes["households"] = compare(frame, current.drop("id"), ["code"], HOUSEHOLD_COLUMNS)
         new = plan.changes["households"].new
@@ -236,7 +258,7 @@ def plan_members(plan: Plan, ctx: ImportContext) -> None:
             frame,
             (pl.col("sex") != "") & (pl.col("sex") != sex),
             "sex",
-            _("the sex does not match the ID number"),
+            _("Sex does not match the ID number."),
         )
         errors_where(
             plan,
