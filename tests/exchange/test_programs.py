@@ -253,7 +253,7 @@ OUTPUTS = "project,kind,year,quantity,unit\n"
     ("row", "expected"),
     [
         ("YS-2009-001,road,2010,2,furlong", "outputs.csv:2:unit: unknown code “furlong”"),
-        ("YS-2009-001,road,2010,2,head", "outputs.csv:2:unit: “road” is counted in km (km), not head (head)"),
+        ("YS-2009-001,road,2010,2,head", "outputs.csv:2:unit: “修建道路” is counted in km, not head."),
         ("YS-2009-001,road,2010,,km", "outputs.csv:2:quantity: a value is required"),
         ("YS-2009-001,road,2010,-2,km", "outputs.csv:2:quantity: must be zero or more"),
         ("YS-2009-001,road,2010,1.2345,km", "outputs.csv:2:quantity: “1.2345” is not a number with at most 3"),
@@ -270,7 +270,7 @@ def test_a_beneficiary_outside_the_projects_area_is_refused(world, tmp_path, mak
     write(tmp_path, "beneficiaries.csv", f"project,household,year\nYS-2009-001,{elsewhere.code},2009\n")
     refused(
         tmp_path,
-        f"beneficiaries.csv:2:household: household {elsewhere.code} lives in {bayan_village}, "
+        f"beneficiaries.csv:2:household: Household {elsewhere.code} lives in {bayan_village}, "
         "outside the project's area",
     )
 
@@ -280,7 +280,7 @@ def test_a_beneficiary_from_the_same_package_is_checked_too(world, tmp_path, bay
     write(tmp_path, "households.csv", f"code,village,status\n{code},{bayan_village},non_poor\n")
     write(tmp_path, "members.csv", "id_number,household,name,relation,education,labour\n")
     write(tmp_path, "beneficiaries.csv", f"project,household,year\nYS-2009-001,{code},2009\n")
-    refused(tmp_path, f"beneficiaries.csv:2:household: household {code} lives in {bayan_village}")
+    refused(tmp_path, f"beneficiaries.csv:2:household: Household {code} lives in {bayan_village}")
 
 
 LEDGER = "number,kind,source,year,date,amount,area,to_area,project,reverses\n"
@@ -298,8 +298,8 @@ def test_an_over_disbursing_fund_entries_file_is_refused(world, tmp_path):
     )
     errors = refused(
         tmp_path,
-        "fund_entries.csv:3:amount: after this import project YS-2009-001 would have disbursed 310,000.00 yuan "
-        "of central funds of 2009 but received only 300,000.00",
+        "fund_entries.csv:3:amount: Disbursement beyond what was allocated to the project: 30,000.00 yuan asked, "
+        "20,000.00 yuan available.",
     )
     assert len(errors) == 1
 
@@ -310,7 +310,11 @@ def test_allocating_more_than_an_area_received_is_refused(world, tmp_path):
         "fund_entries.csv",
         LEDGER + f"N1,allocation,central,2009,2009-08-01,400000.01,{PROVINCE},{YANSHOU},,\n",
     )
-    refused(tmp_path, f"fund_entries.csv:2:amount: after this import area {PROVINCE} would have allocated 1,000,000.01")
+    refused(
+        tmp_path,
+        "fund_entries.csv:2:amount: Allocation beyond what the area received and has not allocated: 400,000.01 yuan "
+        "asked, 400,000.00 yuan available.",
+    )
 
 
 def test_reversing_an_allocation_the_receiver_has_spent_is_refused(world, tmp_path):
@@ -321,7 +325,9 @@ def test_reversing_an_allocation_the_receiver_has_spent_is_refused(world, tmp_pa
         LEDGER + f"N1,allocation,central,2009,2009-08-01,-300000.00,{YANSHOU},,YS-2009-001,{allocation.number}\n",
     )
     refused(
-        tmp_path, "fund_entries.csv:2:amount: after this import project YS-2009-001 would have disbursed 250,000.00"
+        tmp_path,
+        "fund_entries.csv:2:amount: The receiver has already allocated or disbursed these funds: 300,000.00 yuan "
+        "asked, 50,000.00 yuan available.",
     )
 
 
@@ -339,16 +345,19 @@ def test_a_ledger_entry_is_never_changed_by_an_import(world, tmp_path):
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        (f"N1,appropriation,central,2009,2009-01-01,0,{PROVINCE},,,", "2:amount: an entry moves money"),
-        (f"N1,appropriation,central,2009,2009-01-01,-5,{PROVINCE},,,", "2:amount: only a reversing entry"),
+        (f"N1,appropriation,central,2009,2009-01-01,0,{PROVINCE},,,", "2:amount: An amount greater than zero."),
+        (f"N1,appropriation,central,2009,2009-01-01,-5,{PROVINCE},,,", "2:amount: An amount greater than zero."),
         (f"N1,appropriation,central,2009,2009-01-01,5,{PROVINCE}000,,,", "2:area: “230000000000000” is not a 12-digit"),
         (f"N1,appropriation,central,2009,2009-01-01,5,{PROVINCE},{YANSHOU},,", "2:to_area: an appropriation reaches"),
         (
             f"N1,allocation,central,2009,2009-01-01,5,{YANSHOU},{PROVINCE},,",
             f"2:to_area: {PROVINCE} is not an area below",
         ),
-        (f"N1,allocation,central,2009,2009-01-01,5,{BAYAN},,YS-2009-001,", "2:project: project YS-2009-001 is in"),
-        (f"N1,allocation,central,2009,2009-01-01,5,{YANSHOU},,,", "2:to_area: an allocation goes to an area below"),
+        (
+            f"N1,allocation,central,2009,2009-01-01,5,{BAYAN},,YS-2009-001,",
+            f"2:project: Project YS-2009-001 is not in {BAYAN}.",
+        ),
+        (f"N1,allocation,central,2009,2009-01-01,5,{YANSHOU},,,", "2:to_area: Allocate to an area or to a project."),
         (f"N1,disbursement,central,2009,2009-01-01,5,{YANSHOU},,YS-2009-001,", "2:area: a disbursement's area is"),
         (f"N1,disbursement,central,2009,2009-01-01,5,{YANSHOU},,,", "2:project: a disbursement is made by a project"),
         (f"N1,allocation,gold,2009,2009-01-01,5,{PROVINCE},{YANSHOU},,", "2:source: unknown code “gold”"),
@@ -380,9 +389,9 @@ def test_a_reversal_must_mirror_its_entry_and_come_once(world, tmp_path):
         "fund_entries.csv:2:amount: a reversal's amount is the opposite of the reversed entry's: -600000.00",
         "fund_entries.csv:3:source: a reversal repeats the entry it reverses, which has “central” here",
         "fund_entries.csv:4:date: a reversal cannot come before the entry it reverses (2009-03-01)",
-        f"fund_entries.csv:5:reverses: entry {reversed_already.number} has already been reversed by entry",
+        f"fund_entries.csv:5:reverses: Entry {reversed_already.number} has already been reversed by entry",
         "fund_entries.csv:8:reverses: entry N5 is reversed twice in the package: first on line 7",
-        "fund_entries.csv:9:reverses: entry N6 is itself a reversal",
+        "fund_entries.csv:9:reverses: A reversing entry cannot itself be reversed.",
     ):
         assert any(e.startswith(expected) for e in errors), (expected, errors)
 
@@ -398,7 +407,7 @@ def test_village_plan_rules(world, tmp_path, yanshou_village, bayan_village):
     write(tmp_path, "village_plans.csv", header + "\n".join(rows) + "\n")
     errors = errors_of(tmp_path)
     for expected in (
-        "village_plans.csv:2:check_democracy: an accepted plan has every item of the checklist ticked",
+        "village_plans.csv:2:check_democracy: The acceptance checklist is not complete: ",
         "village_plans.csv:3:batch: batch 9 is neither in the package nor in the database",
         "village_plans.csv:4:status: the plan is “accepted” in the database: its status does not go back",
         "village_plans.csv:4:accepted_on: the plan was accepted on 2009-10-20",
@@ -418,10 +427,10 @@ def test_project_rules(world, tmp_path, yanshou_village, bayan_village):
     errors = errors_of(tmp_path)
     for expected in (
         "projects.csv:2:program: cannot be changed by an import: it is “village_advancement” in the database",
-        "projects.csv:3:program: a village plan's projects belong to entire village advancement",
-        f"projects.csv:4:area: a zone's project is in one of its counties ({BAYAN}, {YANSHOU})",
+        "projects.csv:3:program: A village plan's projects belong to entire village advancement.",
+        f"projects.csv:4:area: A zone's project is in one of its counties ({BAYAN}, {YANSHOU}).",
         "projects.csv:5:zone: zone “NOZONE” is neither in the package nor in the database",
-        "projects.csv:5:end_year: the last year comes before the first",
+        "projects.csv:5:end_year: The last year comes before the first.",
     ):
         assert any(e.startswith(expected) for e in errors), (expected, errors)
 
@@ -433,7 +442,9 @@ def test_scope_and_role_apply_to_the_programs(world, tmp_path, make_user, bayan_
         "projects.csv",
         f"code,name,program,category,area,start_year,end_year\nN1,x,industry,industry,{bayan_village},2010,2010\n",
     )
-    refused(tmp_path / "a", "projects.csv:2:area: the area is outside your areas", user=county)
+    refused(
+        tmp_path / "a", "projects.csv:2:area: This record is outside the areas you are responsible for.", user=county
+    )
     village_clerk = make_user(Role.VILLAGE, (world["road"].area.code,))
     write(tmp_path / "b", "labour_inputs.csv", "project,year,persons,person_days\nYS-2009-001,2010,1,1\n")
     refused(tmp_path / "b", "labour_inputs.csv:2: your role may not change these records", user=village_clerk)
@@ -454,7 +465,7 @@ def test_zone_counties_must_be_counties_and_keep_their_projects(world, tmp_path,
     assert (
         "zones.csv:2:counties: project LP-2010-001 of this zone lies in 230129000000, outside these counties" in errors
     )
-    assert f"zones.csv:3:counties: “{yanshou_village}” is not the code of a county" in errors
+    assert f"zones.csv:3:counties: Area “{yanshou_village}” is a village, not a county." in errors
 
 
 def test_the_schema_lists_every_file():
