@@ -11,7 +11,7 @@ the roles its service accepts (``has_role``); the service checks role and scope 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -213,7 +213,8 @@ def _plan_for_write(village: str) -> VillagePlan:
 def source_label(code: str) -> str:
     """A fund source's label, from the choices of the funds' accounts (the ``accounts``
     relation of a project), so that this app does not import the funds app."""
-    field = Project._meta.get_field("accounts").related_model._meta.get_field("source")
+    account = cast("type[models.Model]", Project._meta.get_field("accounts").related_model)
+    field = cast(models.Field, account._meta.get_field("source"))
     return str(dict(field.flatchoices).get(code, code))
 
 
