@@ -5,10 +5,12 @@ page, and the audit action labels (none shown as a raw code)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+import fupin.programs
 from fupin.core.audit import action_label, registered_actions
 from fupin.registry import idnumbers
 from fupin.web import navigation, panels
@@ -66,6 +68,27 @@ def test_panels_are_registered_for_the_household_and_area_pages():
     assert [p.template for p in panels.for_page("area", "actions")] == ["registry/areas/_links.html"]
     with pytest.raises(ValueError):
         panels.register(page="nowhere", template="x.html")
+
+
+def test_the_funds_add_panels_to_the_project_and_zone_pages():
+    assert [p.template for p in panels.for_page("project", "side")] == ["funds/_project_funds.html"]
+    assert [p.template for p in panels.for_page("project")] == ["funds/_project_ledger.html"]
+    assert [p.template for p in panels.for_page("zone", "side")] == ["funds/_zone_funds.html"]
+    assert panels.for_page("project", "actions") == panels.for_page("plan") == panels.for_page("batch") == []
+    with pytest.raises(ValueError):
+        panels.register(page="project", template="x.html", slot="nowhere")
+
+
+def test_a_page_hands_a_bound_form_to_its_panels(rf):
+    request = rf.get("/")
+    assert panels.bound(request, "disburse") is None
+    panels.bind(request, disburse="form")
+    assert panels.bound(request, "disburse") == "form" and panels.bound(request, "other", 1) == 1
+
+
+def test_the_programs_do_not_import_the_funds():
+    root = Path(fupin.programs.__file__).parent
+    assert [str(f) for f in root.rglob("*.py") if "fupin.funds" in f.read_text(encoding="utf-8")] == []
 
 
 def test_household_page_shows_the_funds_panel_and_links_members(client, province_user, household):

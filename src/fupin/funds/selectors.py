@@ -192,6 +192,22 @@ def fund_flow(*, user: Any, area: AdminArea, year: int, limit: int = 30) -> dict
 # --- projects and households -----------------------------------------------------------------------
 
 
+def project_funds(project: Project) -> list[dict[str, Any]]:
+    """A project's funds by fund year and source: allocated to it, disbursed (net of
+    reversals) and available, with the source's label."""
+    return [
+        {
+            "source": a.source,
+            "label": a.get_source_display(),
+            "year": a.year,
+            "allocated": a.received,
+            "disbursed": a.disbursed,
+            "available": a.received - a.disbursed,
+        }
+        for a in Account.objects.filter(project=project).order_by("year", "source")
+    ]
+
+
 def project_entries(project: Project) -> QuerySet[Entry]:
     """The ledger entries of a project (allocations to it and its disbursements), oldest
     first, each marked ``is_reversed`` when a reversing entry points at it."""

@@ -1,5 +1,6 @@
-"""The funds' pages: an area's balances and flow, appropriation, allocation, reversal.
-They join the shell's ``web`` namespace (no ``app_name``): ``web:<name>``."""
+"""The funds' pages: an area's balances and flow, appropriation, allocation, a project's
+disbursement (under the project's path, as before), reversal. They join the shell's
+``web`` namespace (no ``app_name``): ``web:<name>``."""
 
 from django.urls import path
 
@@ -9,5 +10,6 @@ urlpatterns = [
     path("funds/", views.funds_area, name="funds_area"),
     path("funds/<str:area>/appropriate/", views.appropriate, name="appropriate"),
     path("funds/<str:area>/allocate/", views.allocate, name="allocate"),
+    path("programs/projects/<str:code>/disburse/", views.disburse, name="disburse"),
     path("funds/entries/<int:pk>/reverse/", views.entry_reverse, name="entry_reverse"),
 ]

@@ -1,7 +1,8 @@
 """Pages of the funds: the balances of an area by source with the flow of its
 disbursements (an ECharts Sankey diagram), the appropriation of funds to the area and
-their allocation to an area below it or to a project in it, and the reversal of a
-ledger entry."""
+their allocation to an area below it or to a project in it, a project's disbursement
+(posted from the project's page, which shows it again with the errors), and the reversal
+of a ledger entry."""
 
 from __future__ import annotations
 
@@ -23,11 +24,12 @@ from fupin.core.errors import ApplicationError, InvalidInput, NotFound, OutOfSco
 from fupin.core.policy import check_scope
 from fupin.core.scoping import user_can_see_code
 from fupin.funds import authority, services
-from fupin.funds.forms import AllocateForm, AppropriateForm, ReverseForm
+from fupin.funds.forms import AllocateForm, AppropriateForm, DisburseForm, ReverseForm
 from fupin.funds.models import Entry
 from fupin.funds.selectors import area_balances, entry_get, fund_flow, fund_years, household_funds
 from fupin.geo.models import AdminArea
 from fupin.programs.models import Project
+from fupin.programs.views.programs import project_action
 from fupin.registry.models import Household
 from fupin.web.views.common import error_page, has_role, show_service_error, submit, visible_ancestors
 
@@ -220,6 +222,29 @@ def allocate(request: HttpRequest, area: str) -> HttpResponse:
     if ok:
         return _back(source_area, entry.year)
     return _funds_page(request, source_area.code, request.GET.get("year"), allocate_form=form)
+
+
+@login_required
+@require_POST
+def disburse(request: HttpRequest, code: str) -> HttpResponse:
+    """A disbursement of the project's funds; back to the project's page (or the page again
+    with the form, in the funds' panel, and the error)."""
+
+    def call(project: Project, form: DisburseForm) -> None:
+        data = form.cleaned_data
+        services.disburse(
+            actor=request.user,
+            project=project,
+            source=data["source"],
+            year=data["year"],
+            amount=data["amount"],
+            on=data["date"],
+            document=data["document"],
+            note=data["note"],
+        )
+
+    form = DisburseForm(request.POST, auto_id="disburse_%s")
+    return project_action(request, code, "disburse", form, call, _("Disbursement recorded."), (Entry,))
 
 
 def household_funds_for(user: Any, household: Household) -> dict[str, Any]:

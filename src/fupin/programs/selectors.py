@@ -244,9 +244,30 @@ def zone_overview(*, user: Any, zone: ContiguousZone) -> dict[str, Any]:
                 "disbursed": sum((a["disbursed"] for a in funds.values()), ZERO),
             }
         )
+    return {
+        "counties": list(zone.counties.order_by("code")),
+        "projects": rows,
+        "by_year": zone_funds_by_year(user=user, zone=zone, projects=projects),
+        "totals": {
+            "budget": sum((r["budget"] for r in rows), ZERO),
+            "allocated": sum((r["allocated"] for r in rows), ZERO),
+            "disbursed": sum((r["disbursed"] for r in rows), ZERO),
+        },
+    }
+
+
+def zone_funds_by_year(
+    *, user: Any, zone: ContiguousZone, projects: list[Project] | None = None
+) -> list[dict[str, Any]]:
+    """What the zone's projects the user can see (or ``projects``) were allocated and
+    disbursed, by fund year, with the disbursements by source, net of reversals."""
+    if projects is None:
+        pks: Any = Project.objects.visible_to(user).filter(zone=zone).values("pk")
+    else:
+        pks = [p.pk for p in projects]
     by_year: dict[int, dict[str, Any]] = {}
     grouped = (
-        Project.objects.filter(pk__in=[p.pk for p in projects], accounts__isnull=False)
+        Project.objects.filter(pk__in=pks, accounts__isnull=False)
         .order_by()
         .values_list("accounts__year", "accounts__source")
         .annotate(received=Sum("accounts__received"), disbursed=Sum("accounts__disbursed"))
@@ -257,16 +278,7 @@ def zone_overview(*, user: Any, zone: ContiguousZone) -> dict[str, Any]:
         entry["disbursed"] += disbursed or ZERO
         if disbursed:
             entry["by_source"][source] = disbursed
-    return {
-        "counties": list(zone.counties.order_by("code")),
-        "projects": rows,
-        "by_year": [by_year[y] for y in sorted(by_year)],
-        "totals": {
-            "budget": sum((r["budget"] for r in rows), ZERO),
-            "allocated": sum((r["allocated"] for r in rows), ZERO),
-            "disbursed": sum((r["disbursed"] for r in rows), ZERO),
-        },
-    }
+    return [by_year[y] for y in sorted(by_year)]
 
 
 # --- projects ------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The programs' pages: batches, village plans, projects and contiguous zones.
-They join the shell's ``web`` namespace (no ``app_name``): ``web:<name>``."""
+They join the shell's ``web`` namespace (no ``app_name``): ``web:<name>``. A project's
+disbursement (``programs/projects/<code>/disburse/``, ``web:disburse``) is the funds'."""
 
 from django.urls import path
 
@@ -18,7 +19,6 @@ urlpatterns = [
     path("programs/projects/<str:code>/", views.project_detail, name="project_detail"),
     path("programs/projects/<str:code>/edit/", views.project_update, name="project_update"),
     path("programs/projects/<str:code>/outputs/", views.output_record, name="output_record"),
-    path("programs/projects/<str:code>/disburse/", views.disburse, name="disburse"),
     path("programs/projects/<str:code>/labour/", views.labour_record, name="labour_record"),
     path("programs/projects/<str:code>/beneficiaries/", views.beneficiaries_add, name="beneficiaries_add"),
     path("programs/zones/", views.zone_list, name="zone_list"),

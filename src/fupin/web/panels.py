@@ -14,12 +14,20 @@ in ``WebConfig.ready``):
 A page shows its panels with ``{% panels "household" household %}`` (``{% load fupin_web %}``),
 each rendered with the page's request and the context its ``context(request, obj)`` returns,
 plus ``object`` (the page's record) and ``request``. A ``context`` that returns ``None`` leaves
-the panel out. ``slot`` says where on the page: ``"main"`` (the sections, by default) or
+the panel out. ``slot`` says where on the page: ``"main"`` (the sections, by default),
+``"side"`` (a card beside the page's own card of facts, where a page has one) or
 ``"actions"`` (buttons in the page head).
 
 The pages with panels: ``"household"`` (the household page: the record is the household;
 the sections of what the household received), ``"person"`` (a member's page: the person),
-``"area"`` (the area browser: the area)."""
+``"area"`` (the area browser: the area), and the programs' pages ``"batch"`` (a batch),
+``"plan"`` (a village plan), ``"project"`` (a project: ``side`` beside its facts, ``main``
+under its beneficiaries) and ``"zone"`` (a contiguous development zone: ``side`` beside its
+facts, ``main`` under its projects).
+
+A page that shows a form of a panel again, bound and with its errors (a view of the panel's
+app that posted to it), hands the form to the panel with ``bind(request, name=form)``; the
+panel's ``context`` takes it back with ``bound(request, "name")``."""
 
 from __future__ import annotations
 
@@ -32,8 +40,8 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-PAGES = ("household", "person", "area")
-SLOTS = ("main", "actions")
+PAGES = ("household", "person", "area", "batch", "plan", "project", "zone")
+SLOTS = ("main", "side", "actions")
 
 Context = Callable[[HttpRequest, Any], "dict[str, Any] | None"]
 
@@ -77,3 +85,13 @@ def render(request: HttpRequest, page: str, obj: Any, slot: str = "main") -> Saf
             continue
         parts.append(render_to_string(panel.template, {"object": obj, **extra}, request=request))
     return format_html_join("", "{}", ((SafeString(part),) for part in parts))
+
+
+def bind(request: HttpRequest, **objects: Any) -> None:
+    """Hand objects (a bound form with its errors) to the panels of the page being rendered."""
+    request.__dict__.setdefault("_panel_objects", {}).update(objects)
+
+
+def bound(request: HttpRequest, name: str, default: Any = None) -> Any:
+    """What the page handed to its panels under ``name`` (``bind``), or ``default``."""
+    return request.__dict__.get("_panel_objects", {}).get(name, default)

@@ -1,8 +1,8 @@
 """Pages of the programs: the batches of entire village advancement (and a new batch), a
 batch's villages and progress (and a new village plan), a village plan (projects, funds,
 outputs, the acceptance checklist and acceptance, and a new project) and a project
-(outputs, disbursements, beneficiaries, labour, its ledger, and its status, years and
-budget).
+(outputs, beneficiaries, labour, and its status, years and budget; the funds app adds its
+funds, the disbursement form and its ledger as panels, ``fupin.web.panels``).
 
 Each form calls one service; a service's error is shown as a message naming the record
 and the field, on the form it came from, and changes nothing. A form is shown only to
@@ -11,7 +11,7 @@ the roles its service accepts (``has_role``); the service checks role and scope 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -27,11 +27,6 @@ from django.views.decorators.http import require_POST
 
 from fupin.core.choices import Role
 from fupin.core.errors import ApplicationError, InvalidInput
-from fupin.funds import services as fund_services
-from fupin.funds.choices import Source
-from fupin.funds.forms import DisburseForm, ReverseForm
-from fupin.funds.models import Entry
-from fupin.funds.selectors import project_entries
 from fupin.programs import selectors, services
 from fupin.programs.choices import PlanStatus, ProgramType
 from fupin.programs.filters import VillagePlanFilterSet
@@ -58,6 +53,7 @@ from fupin.programs.models import (
     VillagePlan,
 )
 from fupin.registry.models import Household
+from fupin.web import panels
 from fupin.web.views.common import (
     can_write,
     error_page,
@@ -214,16 +210,20 @@ def _plan_for_write(village: str) -> VillagePlan:
     return plan
 
 
-def _source_label(code: str) -> str:
-    return str(Source(code).label) if code in Source.values else code
+def source_label(code: str) -> str:
+    """A fund source's label, from the choices of the funds' accounts (the ``accounts``
+    relation of a project), so that this app does not import the funds app."""
+    account = cast("type[models.Model]", Project._meta.get_field("accounts").related_model)
+    field = cast(models.Field, account._meta.get_field("source"))
+    return str(dict(field.flatchoices).get(code, code))
 
 
 def _plan_page(request: HttpRequest, plan: VillagePlan, **bound: forms.Form) -> HttpResponse:
     overview = selectors.plan_overview(plan)
     for row in overview["projects"]:
-        row["sources"] = [(_source_label(s), amount) for s, amount in row["disbursed_by_source"].items()]
+        row["sources"] = [(source_label(s), amount) for s, amount in row["disbursed_by_source"].items()]
     for row in overview["by_source"]:
-        row["label"] = _source_label(row["source"])
+        row["label"] = source_label(row["source"])
     checklist = bound.get("checklist") or ChecklistForm(initial={n: v for n, _g, _l, v in plan.checklist()})
     if plan.status == PlanStatus.ACCEPTED:
         for field in checklist.fields.values():
@@ -393,33 +393,30 @@ def _project_for_write(code: str) -> Project:
 
 def _output_form(data: Any = None) -> OutputForm:
     return OutputForm(
-        data, kinds=OutputKind.objects.order_by("order", "code"), initial=_year_initial(), auto_id="output_%s"
+        data, kinds=OutputKind.objects.order_by("order", "code"), initial=year_initial(), auto_id="output_%s"
     )
 
 
-def _year_initial() -> dict[str, Any]:
+def year_initial() -> dict[str, Any]:
     return {"year": timezone.localdate().year}
 
 
 def project_page(request: HttpRequest, project: Project, **bound: forms.Form) -> HttpResponse:
+    """The project's page; ``bound`` are the forms shown again with their errors (a panel's
+    form, e.g. the funds' ``disburse``, reaches its panel through ``panels.bind``)."""
     overview = selectors.project_overview(project)
-    for row in overview["funds"]:
-        row["label"] = _source_label(row["source"])
-    entries = list(project_entries(project))
+    panels.bind(request, **bound)
     context = {
         "project": project,
         "ancestors": visible_ancestors(request.user, project.area),
         "overview": overview,
-        "entries": entries,
         "output_form": bound.get("output") or _output_form(),
-        "disburse_form": bound.get("disburse") or DisburseForm(initial=_year_initial(), auto_id="disburse_%s"),
-        "labour_form": bound.get("labour") or LabourForm(initial=_year_initial(), auto_id="labour_%s"),
+        "labour_form": bound.get("labour") or LabourForm(initial=year_initial(), auto_id="labour_%s"),
         "beneficiaries_form": bound.get("beneficiaries")
-        or BeneficiariesForm(initial=_year_initial(), auto_id="beneficiaries_%s"),
+        or BeneficiariesForm(initial=year_initial(), auto_id="beneficiaries_%s"),
         "edit_form": bound.get("edit") or _edit_form(project),
         "zone_visible": project.zone_id is not None
         and ContiguousZone.objects.visible_to(request.user).filter(pk=project.zone_id).exists(),
-        "reverse_form": ReverseForm(),
         "can_write": can_write(request.user),
         "can_record": has_role(request.user, Role.TOWNSHIP),
         "can_manage": has_role(request.user, Role.COUNTY),
@@ -437,7 +434,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     return project_page(request, _visible_project(request, code))
 
 
-def _project_action(
+def project_action(
     request: HttpRequest,
     code: str,
     name: str,
@@ -446,6 +443,9 @@ def _project_action(
     done: str | Callable[[Any], str],
     models_: tuple[type[models.Model], ...],
 ) -> HttpResponse:
+    """Run one service on a project from a posted form (``call(project, form)``): back to
+    the project with a message, or its page again with the form (as ``name``) and the
+    error. The funds' disbursement uses it too."""
     return _act_on(
         request,
         _project_for_write(code),
@@ -468,29 +468,9 @@ def output_record(request: HttpRequest, code: str) -> HttpResponse:
             actor=request.user, project=project, kind_code=data["kind"], year=data["year"], quantity=data["quantity"]
         )
 
-    return _project_action(
+    return project_action(
         request, code, "output", _output_form(request.POST), call, _("Output recorded."), (ProjectOutput,)
     )
-
-
-@login_required
-@require_POST
-def disburse(request: HttpRequest, code: str) -> HttpResponse:
-    def call(project: Project, form: forms.Form) -> None:
-        data = form.cleaned_data
-        fund_services.disburse(
-            actor=request.user,
-            project=project,
-            source=data["source"],
-            year=data["year"],
-            amount=data["amount"],
-            on=data["date"],
-            document=data["document"],
-            note=data["note"],
-        )
-
-    form = DisburseForm(request.POST, auto_id="disburse_%s")
-    return _project_action(request, code, "disburse", form, call, _("Disbursement recorded."), (Entry,))
 
 
 @login_required
@@ -506,7 +486,7 @@ def labour_record(request: HttpRequest, code: str) -> HttpResponse:
             person_days=data["person_days"],
         )
 
-    return _project_action(
+    return project_action(
         request,
         code,
         "labour",
@@ -537,7 +517,7 @@ def beneficiaries_add(request: HttpRequest, code: str) -> HttpResponse:
         return _("Households added: %(count)s.") % {"count": count}
 
     form = BeneficiariesForm(request.POST, auto_id="beneficiaries_%s")
-    return _project_action(request, code, "beneficiaries", form, call, done, (Beneficiary,))
+    return project_action(request, code, "beneficiaries", form, call, done, (Beneficiary,))
 
 
 @login_required
@@ -547,4 +527,4 @@ def project_update(request: HttpRequest, code: str) -> HttpResponse:
         return services.project_update(actor=request.user, project=project, changes=form.changes())
 
     form = _edit_form(_project_for_write(code), request.POST)
-    return _project_action(request, code, "edit", form, call, _("Project saved."), (Project,))
+    return project_action(request, code, "edit", form, call, _("Project saved."), (Project,))

@@ -1,6 +1,7 @@
 """Pages of the contiguous development zones: the zones with a county in the user's
-areas, and a zone (its counties, its projects, what they were allocated and disbursed by
-fund year) with a form for a new project of the zone."""
+areas, and a zone (its counties, its projects, what they were allocated and disbursed)
+with a form for a new project of the zone. The funds app adds the zone's funds by fund
+year as a panel (``fupin.web.panels``, page ``"zone"``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from fupin.core.choices import Role
 from fupin.core.scoping import user_can_see_code
-from fupin.funds.choices import Source
 from fupin.programs import selectors, services
 from fupin.programs.choices import ProgramType
 from fupin.programs.forms import ZoneForm, ZoneProjectForm
@@ -88,10 +88,6 @@ def _new_project_form(request: HttpRequest, zone: ContiguousZone, data: Any = No
 
 def _zone_page(request: HttpRequest, zone: ContiguousZone, form: ZoneProjectForm | None = None) -> HttpResponse:
     overview = selectors.zone_overview(user=request.user, zone=zone)
-    for row in overview["by_year"]:
-        row["sources"] = [
-            (str(Source(s).label) if s in Source.values else s, amount) for s, amount in row["by_source"].items()
-        ]
     can_create = has_role(request.user, Role.COUNTY)
     context = {
         "zone": zone,
