@@ -15,9 +15,8 @@ from fupin.funds.forms import DisburseForm, ReverseForm
 from fupin.funds.selectors import project_entries, project_funds
 from fupin.funds.views import household_funds_for
 from fupin.programs.selectors import zone_funds_by_year
-from fupin.programs.views.programs import year_initial
 from fupin.web import panels
-from fupin.web.views.common import has_role
+from fupin.web.views.common import has_role, year_initial
 
 
 def household_funds(request: HttpRequest, household: Any) -> dict[str, Any]:

@@ -29,8 +29,8 @@ from fupin.funds.models import Entry
 from fupin.funds.selectors import area_balances, entry_get, fund_flow, fund_years, household_funds
 from fupin.geo.models import AdminArea
 from fupin.programs.models import Project
-from fupin.programs.views.programs import project_action
 from fupin.registry.models import Household
+from fupin.web import panels
 from fupin.web.views.common import error_page, has_role, show_service_error, submit, visible_ancestors
 
 PROVINCE = "230000000000"
@@ -244,7 +244,7 @@ def disburse(request: HttpRequest, code: str) -> HttpResponse:
         )
 
     form = DisburseForm(request.POST, auto_id="disburse_%s")
-    return project_action(request, code, "disburse", form, call, _("Disbursement recorded."), (Entry,))
+    return panels.run_action("project", request, code, "disburse", form, call, _("Disbursement recorded."), (Entry,))
 
 
 def household_funds_for(user: Any, household: Household) -> dict[str, Any]:

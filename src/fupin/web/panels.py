@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
@@ -95,3 +95,36 @@ def bind(request: HttpRequest, **objects: Any) -> None:
 def bound(request: HttpRequest, name: str, default: Any = None) -> Any:
     """What the page handed to its panels under ``name`` (``bind``), or ``default``."""
     return request.__dict__.get("_panel_objects", {}).get(name, default)
+
+
+# --- a panel's form posted to its own app's view ------------------------------------------------
+#
+# A panel's form (the funds' disbursement on the project page) posts to a view of the panel's
+# app, which runs its service and then goes back to the page, or shows the page again with the
+# form and its error. The page belongs to another app, so the page's app registers how one of
+# its pages runs such an action, and the panel's app asks for it by the page's name.
+
+ActionRunner = Callable[..., HttpResponse]
+_actions: dict[str, ActionRunner] = {}
+
+
+def register_action_runner(page: str, runner: ActionRunner) -> None:
+    """``runner(request, key, name, form, call, done, models)`` runs ``call(obj, form)`` on the
+    page's object ``key`` (its natural key in the URL) when ``form`` is valid, and answers with
+    a redirect to the page and ``done`` as the message, or the page again with ``form`` bound as
+    ``name`` and the error. ``models`` are the models the call writes (for the error's field
+    labels)."""
+    if page not in PAGES:
+        raise ValueError(f"unknown page {page!r}; pages: {', '.join(PAGES)}")
+    _actions[page] = runner
+
+
+def run_action(
+    page: str, request: HttpRequest, key: str, name: str, form: Any, call: Any, done: Any, models: Any
+) -> HttpResponse:
+    """Run a panel's action on a page's object with the runner the page's app registered."""
+    try:
+        runner = _actions[page]
+    except KeyError:
+        raise LookupError(f"no app registered an action runner for the {page!r} page") from None
+    return runner(request, key, name, form, call, done, models)

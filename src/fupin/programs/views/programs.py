@@ -21,7 +21,6 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -62,6 +61,7 @@ from fupin.web.views.common import (
     show_service_error,
     submit,
     visible_ancestors,
+    year_initial,
 )
 
 PAGE_SIZE = 100
@@ -395,10 +395,6 @@ def _output_form(data: Any = None) -> OutputForm:
     return OutputForm(
         data, kinds=OutputKind.objects.order_by("order", "code"), initial=year_initial(), auto_id="output_%s"
     )
-
-
-def year_initial() -> dict[str, Any]:
-    return {"year": timezone.localdate().year}
 
 
 def project_page(request: HttpRequest, project: Project, **bound: forms.Form) -> HttpResponse:

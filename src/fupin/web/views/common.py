@@ -14,6 +14,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
@@ -109,6 +110,11 @@ def show_service_error(
 
 def invalid_form(request: HttpRequest) -> None:
     messages.error(request, _("Please correct the errors in the form."))
+
+
+def year_initial() -> dict[str, Any]:
+    """A form's initial year: this year."""
+    return {"year": timezone.localdate().year}
 
 
 def has_role(user: Any, minimum: str) -> bool:
