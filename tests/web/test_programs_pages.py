@@ -277,7 +277,10 @@ def test_disburse_and_reverse(client, province_user, project):
     assert response.context["overview"]["totals"]["disbursed"] == 0
 
     again = client.post(reverse_url, {"reason": "again"}, follow=True)
-    assert _errors(again) == [f"#{paid.pk}: This entry has already been reversed."]
+    # the one rule's message (funds.rules), the same the import gives
+    assert _errors(again) == [
+        f"#{paid.pk} · reverses: Entry {paid.number} has already been reversed by entry {reversal.number}."
+    ]
     assert Entry.objects.filter(reverses__isnull=False).count() == 1
 
 
