@@ -253,7 +253,7 @@ OUTPUTS = "project,kind,year,quantity,unit\n"
     ("row", "expected"),
     [
         ("YS-2009-001,road,2010,2,furlong", "outputs.csv:2:unit: unknown code “furlong”"),
-        ("YS-2009-001,road,2010,2,head", "outputs.csv:2:unit: “road” is counted in km (km), not head (head)"),
+        ("YS-2009-001,road,2010,2,head", "outputs.csv:2:unit: “修建道路” is counted in km, not head."),
         ("YS-2009-001,road,2010,,km", "outputs.csv:2:quantity: a value is required"),
         ("YS-2009-001,road,2010,-2,km", "outputs.csv:2:quantity: must be zero or more"),
         ("YS-2009-001,road,2010,1.2345,km", "outputs.csv:2:quantity: “1.2345” is not a number with at most 3"),
@@ -270,7 +270,7 @@ def test_a_beneficiary_outside_the_projects_area_is_refused(world, tmp_path, mak
     write(tmp_path, "beneficiaries.csv", f"project,household,year\nYS-2009-001,{elsewhere.code},2009\n")
     refused(
         tmp_path,
-        f"beneficiaries.csv:2:household: household {elsewhere.code} lives in {bayan_village}, "
+        f"beneficiaries.csv:2:household: Household {elsewhere.code} lives in {bayan_village}, "
         "outside the project's area",
     )
 
@@ -280,7 +280,7 @@ def test_a_beneficiary_from_the_same_package_is_checked_too(world, tmp_path, bay
     write(tmp_path, "households.csv", f"code,village,status\n{code},{bayan_village},non_poor\n")
     write(tmp_path, "members.csv", "id_number,household,name,relation,education,labour\n")
     write(tmp_path, "beneficiaries.csv", f"project,household,year\nYS-2009-001,{code},2009\n")
-    refused(tmp_path, f"beneficiaries.csv:2:household: household {code} lives in {bayan_village}")
+    refused(tmp_path, f"beneficiaries.csv:2:household: Household {code} lives in {bayan_village}")
 
 
 LEDGER = "number,kind,source,year,date,amount,area,to_area,project,reverses\n"
@@ -398,7 +398,7 @@ def test_village_plan_rules(world, tmp_path, yanshou_village, bayan_village):
     write(tmp_path, "village_plans.csv", header + "\n".join(rows) + "\n")
     errors = errors_of(tmp_path)
     for expected in (
-        "village_plans.csv:2:check_democracy: an accepted plan has every item of the checklist ticked",
+        "village_plans.csv:2:check_democracy: The acceptance checklist is not complete: ",
         "village_plans.csv:3:batch: batch 9 is neither in the package nor in the database",
         "village_plans.csv:4:status: the plan is “accepted” in the database: its status does not go back",
         "village_plans.csv:4:accepted_on: the plan was accepted on 2009-10-20",
@@ -418,10 +418,10 @@ def test_project_rules(world, tmp_path, yanshou_village, bayan_village):
     errors = errors_of(tmp_path)
     for expected in (
         "projects.csv:2:program: cannot be changed by an import: it is “village_advancement” in the database",
-        "projects.csv:3:program: a village plan's projects belong to entire village advancement",
-        f"projects.csv:4:area: a zone's project is in one of its counties ({BAYAN}, {YANSHOU})",
+        "projects.csv:3:program: A village plan's projects belong to entire village advancement.",
+        f"projects.csv:4:area: A zone's project is in one of its counties ({BAYAN}, {YANSHOU}).",
         "projects.csv:5:zone: zone “NOZONE” is neither in the package nor in the database",
-        "projects.csv:5:end_year: the last year comes before the first",
+        "projects.csv:5:end_year: The last year comes before the first.",
     ):
         assert any(e.startswith(expected) for e in errors), (expected, errors)
 
@@ -433,7 +433,9 @@ def test_scope_and_role_apply_to_the_programs(world, tmp_path, make_user, bayan_
         "projects.csv",
         f"code,name,program,category,area,start_year,end_year\nN1,x,industry,industry,{bayan_village},2010,2010\n",
     )
-    refused(tmp_path / "a", "projects.csv:2:area: the area is outside your areas", user=county)
+    refused(
+        tmp_path / "a", "projects.csv:2:area: This record is outside the areas you are responsible for.", user=county
+    )
     village_clerk = make_user(Role.VILLAGE, (world["road"].area.code,))
     write(tmp_path / "b", "labour_inputs.csv", "project,year,persons,person_days\nYS-2009-001,2010,1,1\n")
     refused(tmp_path / "b", "labour_inputs.csv:2: your role may not change these records", user=village_clerk)
@@ -454,7 +456,7 @@ def test_zone_counties_must_be_counties_and_keep_their_projects(world, tmp_path,
     assert (
         "zones.csv:2:counties: project LP-2010-001 of this zone lies in 230129000000, outside these counties" in errors
     )
-    assert f"zones.csv:3:counties: “{yanshou_village}” is not the code of a county" in errors
+    assert f"zones.csv:3:counties: Area “{yanshou_village}” is a village, not a county." in errors
 
 
 def test_the_schema_lists_every_file():

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from fupin.core.areacodes import descendant_range
 from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
-from fupin.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from fupin.core.errors import Conflict, InvalidInput, NotFound
 from fupin.core.policy import check_role, check_scope
 from fupin.core.validation import check_choice, check_date, check_text, check_year
 from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
+from fupin.programs import rules
 from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS, Category, PlanStatus, ProgramType, ProjectStatus, Unit
 from fupin.programs.models import (
     Batch,
@@ -32,15 +33,14 @@ from fupin.programs.models import (
     ProjectOutput,
     VillagePlan,
 )
-from fupin.programs.rules import NOTE_MAX_LENGTH, batches_overlap, check_in_project_years, check_labour
+from fupin.programs.rules import NOTE_MAX_LENGTH, check_in_project_years, check_labour
 from fupin.registry.models import Household
 
 
 def _years(start: Any, end: Any, *, record: str | None) -> tuple[int, int]:
     first = check_year(start, field_name="start_year", record=record)
     last = check_year(end, field_name="end_year", record=record)
-    if last < first:
-        raise InvalidInput(_("The last year comes before the first."), field="end_year", record=record)
+    rules.YEARS_IN_ORDER.check(record=record, values={"start_year": first, "end_year": last})
     return first, last
 
 
@@ -66,13 +66,14 @@ def _decimal(value: Any, *, field_name: str, record: str | None, places: int = 2
 def _area(code: str, *, field_name: str, record: str | None, level: str | None = None) -> AdminArea:
     area = AdminArea.objects.filter(code=code).first()
     if area is None:
-        raise InvalidInput(_("Unknown area code “%(code)s”.") % {"code": code}, field=field_name, record=record)
-    if level is not None and area.level != level:
-        raise InvalidInput(
-            _("Area “%(code)s” is a %(level)s, not a %(wanted)s.")
-            % {"code": code, "level": area.get_level_display(), "wanted": Level(level).label},
-            field=field_name,
+        raise rules.AREA_KNOWN.refusal(record=record, field=field_name, code=code)
+    if level is not None:
+        rules.AREA_LEVEL.check(
             record=record,
+            field=field_name,
+            values={"code": code, "level": area.level, "wanted": level},
+            level_label=area.get_level_display(),
+            wanted_label=Level(level).label,
         )
     return area
 
@@ -96,13 +97,17 @@ def batch_create(*, actor: Any, number: int, name: str, start_year: int, end_yea
     if Batch.objects.filter(number=number).exists():
         raise Conflict(_("Batch %(number)s exists.") % {"number": number}, field="number", record=record)
     for other in Batch.objects.all():
-        if batches_overlap(first, last, other.start_year, other.end_year):
-            raise InvalidInput(
-                _("Its years overlap those of batch %(number)s (%(first)s-%(last)s).")
-                % {"number": other.number, "first": other.start_year, "last": other.end_year},
-                field="start_year",
-                record=record,
-            )
+        rules.BATCHES_OVERLAP.check(
+            record=record,
+            values={
+                "number": number,
+                "start_year": first,
+                "end_year": last,
+                "other": other.number,
+                "other_start": other.start_year,
+                "other_end": other.end_year,
+            },
+        )
     batch = Batch.objects.create(number=number, name=name.strip(), start_year=first, end_year=last, note=note)
     audit_log(actor=actor, action="batch.create", obj=batch, after=snapshot(batch), area_code="")
     return batch
@@ -120,11 +125,7 @@ def plan_create(
     note = _note(note, record=record)
     existing = VillagePlan.objects.filter(village=village).select_related("batch").first()
     if existing is not None:
-        raise Conflict(
-            _("The village already has a plan in %(batch)s.") % {"batch": existing.batch},
-            field="village",
-            record=record,
-        )
+        raise rules.ONE_PLAN_PER_VILLAGE.refusal(record=record, batch=existing.batch)
     plan = VillagePlan.objects.create(
         batch=batch,
         village=village,
@@ -173,13 +174,9 @@ def plan_start(*, actor: Any, plan: VillagePlan, on: dt.date) -> VillagePlan:
     plan = _lock_plan(plan)
     _writable_plan(actor, plan)
     on = check_date(on, field_name="started_on", record=plan.village.code)
-    if plan.status != PlanStatus.PLANNED:
-        raise InvalidTransition(
-            _("Only a planned village plan can start; this one is “%(status)s”.")
-            % {"status": plan.get_status_display()},
-            field="status",
-            record=plan.village.code,
-        )
+    rules.PLAN_STARTS_PLANNED.check(
+        record=plan.village.code, values={"status": plan.status}, status_label=plan.get_status_display()
+    )
     before = snapshot(plan)
     plan.status = PlanStatus.IN_PROGRESS
     plan.started_on = on
@@ -203,9 +200,7 @@ def plan_checklist_set(*, actor: Any, plan: VillagePlan, items: Mapping[str, boo
             record=plan.village.code,
         )
     if plan.status == PlanStatus.ACCEPTED and not all(items.values()):
-        raise InvalidTransition(
-            _("The plan is accepted: its checklist can no longer be unticked."), record=plan.village.code
-        )
+        raise rules.ACCEPTED_CHECKLIST_STAYS.refusal(record=plan.village.code)
     before = snapshot(plan, CHECKLIST_FIELDS)
     for name, value in items.items():
         setattr(plan, name, bool(value))
@@ -230,21 +225,25 @@ def plan_accept(*, actor: Any, plan: VillagePlan, on: dt.date, officials: str) -
     record = plan.village.code
     on = check_date(on, field_name="accepted_on", record=record)
     officials = check_text(officials, field_name="accepted_by", record=record, max_length=200)
-    if plan.status == PlanStatus.ACCEPTED:
-        raise InvalidTransition(_("The plan is already accepted."), field="status", record=record)
+    rules.ALREADY_ACCEPTED.check(record=record, values={"status": plan.status})
+    # the plan as it would be once accepted: the rules of an accepted plan hold for it
+    accepted = {
+        "status": PlanStatus.ACCEPTED,
+        "accepted_on": on,
+        "accepted_by": officials.strip(),
+        "started_on": plan.started_on,
+        **{name: getattr(plan, name) for name in CHECKLIST_FIELDS},
+    }
     missing = [name for name in CHECKLIST_FIELDS if not getattr(plan, name)]
-    if missing:
-        names = {n: label for n, _g, label in CHECKLIST}
-        labels = [str(names[name]) for name in missing]
-        raise InvalidInput(
-            _("The acceptance checklist is not complete: %(items)s.") % {"items": "; ".join(labels)},
-            field=missing[0],
-            record=record,
-        )
-    if not officials.strip():
-        raise InvalidInput(_("Name the officials who accepted the village."), field="accepted_by", record=record)
-    if plan.started_on and on < plan.started_on:
-        raise InvalidInput(_("Acceptance cannot come before the start."), field="accepted_on", record=record)
+    labels = {n: str(label) for n, _g, label in CHECKLIST}
+    rules.CHECKLIST_COMPLETE.check(
+        record=record,
+        values=accepted,
+        field=missing[0] if missing else None,
+        items="; ".join(labels[name] for name in missing),
+    )
+    rules.ACCEPTED_BY.check(record=record, values=accepted)
+    rules.ACCEPTED_AFTER_START.check(record=record, values=accepted)
     before = snapshot(plan)
     plan.status = PlanStatus.ACCEPTED
     plan.accepted_on = on
@@ -281,8 +280,7 @@ def zone_create(
         first, _last = _years(start_year, end_year, record=record)
     note = _note(note, record=record)
     counties = [_area(c, field_name="counties", record=record, level=Level.COUNTY) for c in county_codes]
-    if not counties:
-        raise InvalidInput(_("A zone has at least one county."), field="counties", record=record)
+    rules.ZONE_HAS_COUNTIES.check(record=record, values={"counties": ";".join(c.code for c in counties)})
     if ContiguousZone.objects.filter(code=code).exists():
         raise Conflict(_("Zone %(code)s exists.") % {"code": code}, field="code", record=record)
     zone = ContiguousZone.objects.create(
@@ -325,24 +323,16 @@ def _project_values(data: ProjectData, *, record: str) -> dict[str, Any]:
     area = _area(data.area_code, field_name="area", record=record)
     first, last = _years(data.start_year, data.end_year, record=record)
     if data.plan is not None:
-        if program != ProgramType.VILLAGE_ADVANCEMENT:
-            raise InvalidInput(
-                _("A village plan's projects belong to entire village advancement."), field="program", record=record
-            )
-        if area.pk != data.plan.village_id:
-            raise InvalidInput(
-                _("A village plan's project is in the plan's village (%(code)s).") % {"code": data.plan.village.code},
-                field="area",
-                record=record,
-            )
+        values = {"plan": data.plan.village.code, "program": program, "area": area.code}
+        rules.PLAN_PROJECT_PROGRAM.check(record=record, values=values)
+        rules.PLAN_PROJECT_AREA.check(record=record, values=values)
     if data.zone is not None:
-        counties = list(data.zone.counties.values_list("code", flat=True))
-        if not any(_within(area.code, c) for c in counties):
-            raise InvalidInput(
-                _("A zone's project is in one of its counties (%(codes)s).") % {"codes": ", ".join(counties)},
-                field="area",
-                record=record,
-            )
+        counties = sorted(data.zone.counties.values_list("code", flat=True))
+        rules.ZONE_PROJECT_AREA.check(
+            record=record,
+            values={"zone": data.zone.code, "counties": ";".join(counties), "area": area.code},
+            counties=", ".join(counties),
+        )
     return {
         "code": data.code.strip(),
         "name": data.name.strip(),
@@ -445,18 +435,16 @@ def output_record(
     record = project.code
     kind = OutputKind.objects.filter(code=kind_code).first()
     if kind is None:
-        raise InvalidInput(
-            _("“%(code)s” is not in the output catalogue.") % {"code": kind_code}, field="kind", record=record
-        )
+        raise rules.OUTPUT_KIND_KNOWN.refusal(record=record, kind=kind_code)
     if unit is not None and unit != "":
         check_choice(unit, Unit, field_name="unit", record=record)
-        if unit != kind.unit:
-            raise InvalidInput(
-                _("“%(kind)s” is counted in %(unit)s, not %(given)s.")
-                % {"kind": kind.name, "unit": kind.get_unit_display(), "given": Unit(unit).label},
-                field="unit",
-                record=record,
-            )
+        rules.OUTPUT_UNIT.check(
+            record=record,
+            values={"kind_unit": kind.unit, "unit": unit},
+            kind_name=kind.name,
+            kind_unit_label=kind.get_unit_display(),
+            unit_label=Unit(unit).label,
+        )
     year = check_year(year, field_name="year", record=record)
     check_in_project_years(year, start=project.start_year, end=project.end_year, record=record)
     amount = _decimal(quantity, field_name="quantity", record=record, places=3)
@@ -489,17 +477,13 @@ def beneficiaries_add(*, actor: Any, project: Project, households: Iterable[Hous
     record = project.code
     year = check_year(year, field_name="year", record=record)
     check_in_project_years(year, start=project.start_year, end=project.end_year, record=record)
-    lo, hi = descendant_range(project.area.code)
     chosen = list(households)
     for household in chosen:
         code = household.village.code
-        if not lo <= code <= hi:
-            raise InvalidInput(
-                _("Household %(household)s lives in %(village)s, outside the project's area %(area)s.")
-                % {"household": household.code, "village": code, "area": project.area.code},
-                field="household",
-                record=record,
-            )
+        rules.BENEFICIARY_IN_AREA.check(
+            record=record,
+            values={"household": household.code, "village": code, "project_area": project.area.code},
+        )
         check_scope(actor, code, record=household.code, field="household")
     existing = set(project.beneficiaries.values_list("household_id", flat=True))
     new = [h for h in dict.fromkeys(chosen) if h.pk not in existing]

@@ -15,11 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.utils.translation import gettext as _
 
+from fupin.core.rules import Rule
 from fupin.exchange import dbframes as db
-from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, within, write_rows
-from fupin.programs.choices import CHECKLIST_FIELDS, PlanStatus, ProgramType, ProjectStatus, Unit
+from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, write_rows
+from fupin.geo.choices import Level
+from fupin.programs import rules
+from fupin.programs.choices import CHECKLIST_FIELDS, PlanStatus, ProjectStatus, Unit
 from fupin.programs.models import (
     Batch,
     Beneficiary,
@@ -34,7 +36,6 @@ Ranges = list[tuple[str, str]] | None
 
 PROJECT_FILES = ("outputs", "beneficiaries", "labour_inputs", "fund_entries")
 PROGRAM_FILES = ("batches", "village_plans", "zones", "projects", "outputs", "beneficiaries", "labour_inputs")
-_RANK = {str(PlanStatus.PLANNED): 0, str(PlanStatus.IN_PROGRESS): 1, str(PlanStatus.ACCEPTED): 2}
 
 
 def area_levels(plan: Plan) -> pl.DataFrame:
@@ -50,31 +51,58 @@ def _touched(plan: Plan, name: str) -> pl.DataFrame:
     return pl.concat([changes.new, changes.changed])
 
 
-def _outside(plan: Plan, name: str, rows: pl.DataFrame, column: str, ranges: Ranges, reason: str) -> None:
+def refuse(plan: Plan, name: str, frame: pl.DataFrame, rule: Rule, *, field: str | None = None, **columns) -> None:
+    """The rows of ``frame`` that break ``rule``, with the rule's message (its placeholders
+    filled from ``columns``, else from the columns of their names)."""
+    errors_where(plan, name, frame, rule.where(), field or rule.field, rule.reason(**columns))
+
+
+def refuse_where(
+    plan: Plan, name: str, frame: pl.DataFrame, mask: pl.Expr, rule: Rule, *, field: str | None = None, **columns
+) -> None:
+    """The rows of ``frame`` where ``mask`` holds (what a join found), with ``rule``'s message."""
+    errors_where(plan, name, frame, mask, field or rule.field, rule.reason(**columns))
+
+
+def check_area(plan: Plan, name: str, frame: pl.DataFrame, column: str, wanted: str | None = None) -> None:
+    """The codes of ``column`` are areas of the tree (of the level ``wanted``)."""
+    checked = frame.join(area_levels(plan).rename({"code": column}), on=column, how="left")
+    refuse(plan, name, checked, rules.AREA_KNOWN, field=column, code=column)
+    if wanted is not None:
+        labels = {str(v): str(label) for v, label in Level.choices}
+        refuse(
+            plan,
+            name,
+            checked.with_columns(pl.lit(wanted).alias("wanted")),
+            rules.AREA_LEVEL,
+            field=column,
+            code=column,
+            level_label=pl.col("level").replace_strict(labels, default=pl.col("level")),
+            wanted_label=pl.lit(labels[wanted]),
+        )
+
+
+def _outside(plan: Plan, name: str, rows: pl.DataFrame, column: str, ranges: Ranges) -> None:
     if ranges is not None:
-        errors_where(plan, name, rows, (pl.col(column) != "") & ~scope_expr(column, ranges), column, reason)
-
-
-def _int(column: str) -> pl.Expr:
-    return pl.col(column).cast(pl.Int64, strict=False)
+        refuse_where(
+            plan, name, rows, (pl.col(column) != "") & ~scope_expr(column, ranges), rules.OUT_OF_SCOPE, field=column
+        )
 
 
 def _fixed(plan: Plan, name: str, frame: pl.DataFrame, current: pl.DataFrame, key: list[str], columns: list[str]):
     """Columns that an import may not change on a row that is already in the database."""
     both = frame.join(current.select(*key, *columns), on=key, how="inner", suffix="__db")
     for column in columns:
-        errors_where(
+        refuse_where(
             plan,
             name,
             both,
             pl.col(column).fill_null("") != pl.col(f"{column}__db").fill_null(""),
-            column,
-            pl.format(
-                _("cannot be changed by an import: it is “{}” in the database"),
-                pl.when(pl.col(f"{column}__db").fill_null("") == "")
-                .then(pl.lit("-"))
-                .otherwise(pl.col(f"{column}__db")),
-            ),
+            rules.FIXED_BY_IMPORT,
+            field=column,
+            value__db=pl.when(pl.col(f"{column}__db").fill_null("") == "")
+            .then(pl.lit("-"))
+            .otherwise(pl.col(f"{column}__db")),
         )
 
 
@@ -104,15 +132,8 @@ def _plan_batches(plan: Plan) -> None:
     frame = plan.frames.get("batches")
     known = current.select("number")
     if frame is not None:
-        errors_where(
-            plan,
-            "batches",
-            frame,
-            _int("end_year") < _int("start_year"),
-            "end_year",
-            _("the year of completion comes before the first year"),
-        )
-        # a year's batch is one batch: no two batches share a year (programs.rules.batches_overlap)
+        refuse(plan, "batches", frame, rules.YEARS_IN_ORDER)
+        # a year's batch is one batch: no two batches share a year
         others = pl.concat(
             [current.join(frame.select("number"), on="number", how="anti"), frame.drop("_line")], how="diagonal"
         )
@@ -124,16 +145,7 @@ def _plan_batches(plan: Plan) -> None:
             ),
             how="cross",
         ).rechunk()  # without it polars 1.x panics formatting the cross join's strings
-        errors_where(
-            plan,
-            "batches",
-            pairs,
-            (pl.col("number") != pl.col("other"))
-            & (_int("start_year") <= _int("other_end"))
-            & (_int("other_start") <= _int("end_year")),
-            "start_year",
-            pl.format(_("its years overlap those of batch {} ({}-{})"), "other", "other_start", "other_end"),
-        )
+        refuse(plan, "batches", pairs, rules.BATCHES_OVERLAP)
         plan.changes["batches"] = compare(frame, current, ["number"], BATCH_COLUMNS)
         known = pl.concat([known, frame.select("number")]).unique()
     plan.resolved["batches"] = known
@@ -175,110 +187,41 @@ def _plan_village_plans(plan: Plan, ranges: Ranges) -> None:
         name = "village_plans"
         frame = frame.with_columns(pl.col("planned_investment").fill_null("0.00"))
         plan.frames[name] = frame
-        checked = frame.join(area_levels(plan).rename({"code": "village"}), on="village", how="left")
-        errors_where(
-            plan,
-            name,
-            checked,
-            pl.col("level").is_null(),
-            "village",
-            pl.format(_("unknown village code “{}”"), pl.col("village")),
-        )
-        errors_where(
-            plan,
-            name,
-            checked,
-            pl.col("level").is_not_null() & (pl.col("level") != "village"),
-            "village",
-            pl.format(_("“{}” is a {}, not a village"), pl.col("village"), pl.col("level")),
-        )
+        check_area(plan, name, frame, "village", Level.VILLAGE)
         missing = frame.join(plan.resolved["batches"], left_on="batch", right_on="number", how="anti")
-        errors_where(
-            plan,
-            name,
-            missing,
-            pl.col("batch").is_not_null(),
-            "batch",
-            pl.format(_("batch {} is neither in the package nor in the database"), pl.col("batch")),
+        refuse_where(plan, name, missing, pl.col("batch").is_not_null(), rules.MISSING_BATCH)
+        for rule in (
+            rules.ACCEPTED_ON_GIVEN,
+            rules.ACCEPTED_ON_ONLY,
+            rules.ACCEPTED_BY,
+            rules.ACCEPTED_BY_ONLY,
+            rules.NOT_STARTED,
+            rules.STARTED_ON_GIVEN,
+            rules.ACCEPTED_AFTER_START,
+        ):
+            refuse(plan, name, frame, rule)
+        # an accepted plan has every item of its checklist: the first missing item is blamed
+        incomplete = frame.filter(rules.CHECKLIST_COMPLETE.where()).with_columns(
+            rules.checklist_first_missing().alias("_item"), rules.checklist_missing().alias("items")
         )
-        accepted = pl.col("status") == str(PlanStatus.ACCEPTED)
-        planned = pl.col("status") == str(PlanStatus.PLANNED)
-        rules: list[tuple[pl.Expr, str, str]] = [
-            (
-                accepted & pl.col("accepted_on").is_null(),
-                "accepted_on",
-                _("an accepted plan has its date of acceptance"),
-            ),
-            (
-                ~accepted & pl.col("accepted_on").is_not_null(),
-                "accepted_on",
-                _("only an accepted plan has a date of acceptance"),
-            ),
-            (accepted & (pl.col("accepted_by") == ""), "accepted_by", _("name the officials who accepted the village")),
-            (
-                ~accepted & (pl.col("accepted_by") != ""),
-                "accepted_by",
-                _("only an accepted plan has the officials who accepted it"),
-            ),
-            (
-                planned & pl.col("started_on").is_not_null(),
-                "started_on",
-                _("a planned village plan has not started: leave started_on empty"),
-            ),
-            (
-                ~planned & (pl.col("status") != "") & pl.col("started_on").is_null(),
-                "started_on",
-                _("a plan in progress or accepted has the date it started"),
-            ),
-            (
-                pl.col("accepted_on") < pl.col("started_on"),
-                "accepted_on",
-                _("acceptance cannot come before the start"),
-            ),
-        ]
-        rules += [
-            (accepted & (pl.col(f) == "0"), f, _("an accepted plan has every item of the checklist ticked"))
-            for f in CHECKLIST_FIELDS
-        ]
-        for mask, column, reason in rules:
-            errors_where(plan, name, frame, mask, column, reason)
+        for item in CHECKLIST_FIELDS:
+            refuse_where(plan, name, incomplete, pl.col("_item") == item, rules.CHECKLIST_COMPLETE, field=item)
         # against the database: a plan stays in its batch, its status never goes back, an
         # accepted plan's acceptance stands
         both = frame.join(current, on="village", how="inner", suffix="__db")
-        rank = pl.col("status").replace_strict(_RANK, default=None)
-        errors_where(
-            plan,
-            name,
-            both,
-            pl.col("batch") != pl.col("batch__db"),
-            "batch",
-            pl.format(
-                _("the village's plan is in batch {} in the database; a plan does not move to another batch"),
-                pl.col("batch__db"),
-            ),
-        )
-        errors_where(
-            plan,
-            name,
-            both,
-            rank < pl.col("status__db").replace_strict(_RANK, default=None),
-            "status",
-            pl.format(_("the plan is “{}” in the database: its status does not go back"), pl.col("status__db")),
-        )
+        refuse(plan, name, both, rules.PLAN_STAYS_IN_BATCH)
+        refuse(plan, name, both, rules.STATUS_FORWARD)
         for column in ("started_on", "accepted_on", "accepted_by"):
-            errors_where(
+            refuse_where(
                 plan,
                 name,
                 both,
                 (pl.col("status__db") == str(PlanStatus.ACCEPTED)) & pl.col(column).ne_missing(pl.col(f"{column}__db")),
-                column,
-                pl.format(
-                    _("the plan was accepted on {}: its acceptance is not changed by an import"),
-                    pl.col("accepted_on__db"),
-                ),
+                rules.ACCEPTANCE_STANDS,
+                field=column,
             )
         plan.changes[name] = compare(frame, current, ["village"], PLAN_COLUMNS)
-        _outside(plan, name, _touched(plan, name), "village", ranges, _("the village is outside your areas"))
+        _outside(plan, name, _touched(plan, name), "village", ranges)
         known = pl.concat([known, frame.select("village")]).unique()
     plan.resolved["village_plans"] = known
 
@@ -317,35 +260,14 @@ def _plan_zones(plan: Plan, ranges: Ranges) -> None:
             frame.select("_line", "code", pl.col("counties").str.split(";").alias("county"))
             .explode("county")
             .filter(pl.col("county").is_not_null() & (pl.col("county") != ""))
-            .join(area_levels(plan).rename({"code": "county"}), on="county", how="left")
         )
-        errors_where(
-            plan,
-            name,
-            counties,
-            pl.col("level").ne_missing(pl.lit("county")),
-            "counties",
-            pl.format(_("“{}” is not the code of a county"), pl.col("county")),
-        )
-        errors_where(
-            plan,
-            name,
-            frame,
-            _int("end_year") < _int("start_year"),
-            "end_year",
-            _("the last year comes before the first"),
-        )
+        check_area(plan, name, counties.rename({"county": "counties"}), "counties", Level.COUNTY)
+        refuse(plan, name, frame, rules.ZONE_HAS_COUNTIES)
+        refuse(plan, name, frame, rules.YEARS_IN_ORDER)
         plan.changes[name] = changes = compare(frame, current, ["code"], ZONE_COLUMNS)
         if ranges is not None:
             touched = counties.join(_touched(plan, name).select("code"), on="code", how="semi")
-            errors_where(
-                plan,
-                name,
-                touched,
-                ~scope_expr("county", ranges),
-                "counties",
-                pl.format(_("county {} is outside your areas"), pl.col("county")),
-            )
+            refuse_where(plan, name, touched, ~scope_expr("county", ranges), rules.OUT_OF_SCOPE, field="counties")
         # the zone's projects already in the database must stay within its counties
         if changes.changed.height:
             stored = db.fetch(
@@ -360,14 +282,7 @@ def _plan_zones(plan: Plan, ranges: Ranges) -> None:
                 .group_by("_line", "project", "area")
                 .agg(pl.col("area").str.starts_with(pl.col("county").str.slice(0, 6)).any().alias("fits"))
             )
-            errors_where(
-                plan,
-                name,
-                fit,
-                ~pl.col("fits"),
-                "counties",
-                pl.format(_("project {} of this zone lies in {}, outside these counties"), "project", "area"),
-            )
+            refuse_where(plan, name, fit, ~pl.col("fits"), rules.ZONE_KEEPS_PROJECTS)
         final = pl.concat([final.join(frame.select("code"), on="code", how="anti"), frame.select("code", "counties")])
     plan.resolved["zones"] = final
 
@@ -423,74 +338,20 @@ def _plan_projects(plan: Plan, ranges: Ranges) -> None:
             pl.col("budget").fill_null("0.00"),
         )
         plan.frames[name] = frame
-        checked = frame.join(area_levels(plan).rename({"code": "area"}), on="area", how="left")
-        errors_where(
-            plan, name, checked, pl.col("level").is_null(), "area", pl.format(_("unknown area code “{}”"), "area")
-        )
-        errors_where(
-            plan,
-            name,
-            frame,
-            _int("end_year") < _int("start_year"),
-            "end_year",
-            _("the last year comes before the first"),
-        )
+        check_area(plan, name, frame, "area")
+        refuse(plan, name, frame, rules.YEARS_IN_ORDER)
         with_plan = frame.filter(pl.col("plan") != "")
         missing = with_plan.join(plan.resolved["village_plans"], left_on="plan", right_on="village", how="anti")
-        errors_where(
-            plan,
-            name,
-            missing,
-            pl.lit(True),
-            "plan",
-            pl.format(_("village {} has no plan, neither in the package nor in the database"), "plan"),
-        )
-        errors_where(
-            plan,
-            name,
-            with_plan,
-            pl.col("program") != str(ProgramType.VILLAGE_ADVANCEMENT),
-            "program",
-            _("a village plan's projects belong to entire village advancement"),
-        )
-        errors_where(
-            plan,
-            name,
-            with_plan,
-            pl.col("area") != pl.col("plan"),
-            "area",
-            pl.format(_("a village plan's project is in the plan's village ({})"), "plan"),
-        )
+        refuse_where(plan, name, missing, pl.lit(True), rules.MISSING_PLAN)
+        refuse(plan, name, with_plan, rules.PLAN_PROJECT_PROGRAM)
+        refuse(plan, name, with_plan, rules.PLAN_PROJECT_AREA)
         zones = plan.resolved["zones"].rename({"code": "zone"})
         with_zone = frame.filter(pl.col("zone") != "").join(zones, on="zone", how="left")
-        errors_where(
-            plan,
-            name,
-            with_zone,
-            pl.col("counties").is_null(),
-            "zone",
-            pl.format(_("zone “{}” is neither in the package nor in the database"), "zone"),
-        )
-        fit = (
-            with_zone.filter(pl.col("counties").is_not_null())
-            .with_columns(pl.col("counties").str.split(";").alias("county"))
-            .explode("county")
-            .group_by("_line", "counties")
-            .agg(pl.col("area").str.starts_with(pl.col("county").str.slice(0, 6)).any().alias("fits"))
-        )
-        errors_where(
-            plan,
-            name,
-            fit,
-            ~pl.col("fits"),
-            "area",
-            pl.format(
-                _("a zone's project is in one of its counties ({})"), pl.col("counties").str.replace_all(";", ", ")
-            ),
-        )
+        refuse_where(plan, name, with_zone, pl.col("counties").is_null(), rules.MISSING_ZONE)
+        refuse(plan, name, with_zone, rules.ZONE_PROJECT_AREA, counties=rules.counties_listed())
         _fixed(plan, name, frame, current, ["code"], ["program", "area", "plan", "zone"])
         plan.changes[name] = compare(frame, current, ["code"], PROJECT_COLUMNS)
-        _outside(plan, name, _touched(plan, name), "area", ranges, _("the area is outside your areas"))
+        _outside(plan, name, _touched(plan, name), "area", ranges)
         known = pl.concat([known.join(frame.select("code"), on="code", how="anti"), frame.select("code", "area")])
         years = pl.concat(
             [years.join(frame.select("code"), on="code", how="anti"), frame.select("code", "start_year", "end_year")]
@@ -504,29 +365,16 @@ def _with_project(plan: Plan, name: str, frame: pl.DataFrame) -> pl.DataFrame:
     the package nor in the database is an error."""
     projects = plan.resolved["projects"].rename({"code": "project", "area": "project_area"})
     joined = frame.join(projects, on="project", how="left")
-    errors_where(
-        plan,
-        name,
-        joined,
-        (pl.col("project") != "") & pl.col("project_area").is_null(),
-        "project",
-        pl.format(_("project “{}” is neither in the package nor in the database"), "project"),
+    refuse_where(
+        plan, name, joined, (pl.col("project") != "") & pl.col("project_area").is_null(), rules.MISSING_PROJECT
     )
     return joined
 
 
 def _in_project_years(plan: Plan, name: str, frame: pl.DataFrame) -> None:
-    """Rows dated within their project's years (programs.rules.check_in_project_years)."""
-    years = plan.resolved["project_years"].rename({"code": "project"})
-    joined = frame.join(years, on="project", how="inner")
-    errors_where(
-        plan,
-        name,
-        joined,
-        (_int("year") < _int("start_year")) | (_int("year") > _int("end_year")),
-        "year",
-        pl.format(_("the year {} is outside the project's years {}-{}"), "year", "start_year", "end_year"),
-    )
+    """Rows dated within their project's years."""
+    years = plan.resolved["project_years"].rename({"code": "project", "start_year": "start", "end_year": "end"})
+    refuse(plan, name, frame.join(years, on="project", how="inner"), rules.IN_PROJECT_YEARS)
 
 
 def _project_scope(plan: Plan, name: str, ranges: Ranges) -> None:
@@ -534,14 +382,7 @@ def _project_scope(plan: Plan, name: str, ranges: Ranges) -> None:
         return
     projects = plan.resolved["projects"].rename({"code": "project", "area": "project_area"})
     touched = _touched(plan, name).join(projects, on="project", how="inner")
-    errors_where(
-        plan,
-        name,
-        touched,
-        ~scope_expr("project_area", ranges),
-        "project",
-        _("the project is outside your areas"),
-    )
+    refuse_where(plan, name, touched, ~scope_expr("project_area", ranges), rules.OUT_OF_SCOPE, field="project")
 
 
 # --- outputs, beneficiaries, labour ----------------------------------------------------------------------
@@ -554,33 +395,17 @@ def _plan_outputs(plan: Plan, ranges: Ranges) -> None:
     name = "outputs"
     _with_project(plan, name, frame)
     _in_project_years(plan, name, frame)
-    kinds = db.fetch("SELECT code, unit FROM programs_outputkind", ["kind", "kind_unit"])
+    kinds = db.fetch("SELECT code, name, unit FROM programs_outputkind", ["kind", "kind_name", "kind_unit"])
     checked = frame.join(kinds, on="kind", how="left")
-    errors_where(
-        plan,
-        name,
-        checked,
-        pl.col("kind_unit").is_null(),
-        "kind",
-        pl.format(_("“{}” is not in the output catalogue"), "kind"),
-    )
+    refuse(plan, name, checked, rules.OUTPUT_KIND_KNOWN)
     labels = {str(u.value): str(u.label) for u in Unit}
-    errors_where(
+    refuse(
         plan,
         name,
-        checked,
-        pl.col("kind_unit").is_not_null()
-        & pl.col("unit").is_in(list(labels))
-        & (pl.col("unit") != pl.col("kind_unit")),
-        "unit",
-        pl.format(
-            _("“{}” is counted in {} ({}), not {} ({})"),
-            "kind",
-            "kind_unit",
-            pl.col("kind_unit").replace_strict(labels, default=""),
-            "unit",
-            pl.col("unit").replace_strict(labels, default=""),
-        ),
+        checked.filter(pl.col("unit").is_in(list(labels))),
+        rules.OUTPUT_UNIT,
+        kind_unit_label=pl.col("kind_unit").replace_strict(labels, default=""),
+        unit_label=pl.col("unit").replace_strict(labels, default=""),
     )
     current = db.fetch(
         "SELECT p.code, k.code, CAST(o.year AS TEXT), "
@@ -614,14 +439,7 @@ def _plan_beneficiaries(plan: Plan, ranges: Ranges) -> None:
     )
     villages = stored if given is None else pl.concat([stored.join(given, on="household", how="anti"), given])
     joined = joined.join(villages, on="household", how="left")
-    errors_where(
-        plan,
-        name,
-        joined,
-        pl.col("village").is_not_null() & pl.col("project_area").is_not_null() & ~within("village", "project_area"),
-        "household",
-        pl.format(_("household {} lives in {}, outside the project's area {}"), "household", "village", "project_area"),
-    )
+    refuse(plan, name, joined, rules.BENEFICIARY_IN_AREA)
     current = db.fetch(
         "SELECT p.code, h.code, CAST(b.year AS TEXT) FROM programs_beneficiary b "
         "JOIN programs_project p ON p.id = b.project_id JOIN registry_household h ON h.id = b.household_id",
@@ -640,14 +458,8 @@ def _plan_labour(plan: Plan, ranges: Ranges) -> None:
     name = "labour_inputs"
     _with_project(plan, name, frame)
     _in_project_years(plan, name, frame)
-    errors_where(
-        plan,
-        name,
-        frame,
-        _int("person_days") < _int("persons"),
-        "person_days",
-        _("each person gives at least one day: person_days is at least persons"),
-    )
+    refuse(plan, name, frame, rules.LABOUR_PERSONS)
+    refuse(plan, name, frame, rules.LABOUR_DAYS)
     current = db.fetch(
         "SELECT p.code, CAST(x.year AS TEXT), CAST(x.persons AS TEXT), CAST(x.person_days AS TEXT) "
         "FROM programs_labourinput x JOIN programs_project p ON p.id = x.project_id",

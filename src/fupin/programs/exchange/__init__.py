@@ -1,7 +1,7 @@
 """The programs' files of the exchange package (``fupin.exchange.registry``): batches,
 village plans, contiguous zones, projects, their outputs, beneficiaries and labour.
 
-The planner and the writer are still ``fupin.exchange.load_programs`` (to be moved here)."""
+The planner and the writer are in ``load``; the rules they apply are ``fupin.programs.rules``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from fupin.core.choices import Role
 from fupin.exchange import dbframes as db
-from fupin.exchange import load_programs, registry
+from fupin.exchange import registry
 from fupin.exchange.planning import Plan
 from fupin.exchange.registry import ExportContext, ImportContext
 from fupin.exchange.schema import (
@@ -32,6 +32,7 @@ from fupin.exchange.schema import (
     year_column,
 )
 from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS, Category, PlanStatus, ProgramType, ProjectStatus, Unit
+from fupin.programs.exchange import load as load_programs
 from fupin.programs.rules import LABOUR_MIN_PERSONS, NOTE_MAX_LENGTH
 
 

@@ -1,6 +1,7 @@
 """The funds ledger's file of the exchange package (``fupin.exchange.registry``).
 
-The planner and the writer are still ``fupin.exchange.load_funds`` (to be moved here)."""
+The planner and the writer are in ``load``; the rules they apply are ``fupin.funds.rules`` and
+``fupin.funds.authority``."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from django.utils.translation import pgettext_lazy
 
 from fupin.core.choices import Role
 from fupin.exchange import dbframes as db
-from fupin.exchange import load_funds, registry
+from fupin.exchange import registry
 from fupin.exchange.planning import Plan
 from fupin.exchange.registry import ExportContext, ImportContext
 from fupin.exchange.schema import AREA, CODE, DATE, SIGNED_DECIMAL, TEXT, Column, Entity, year_column
 from fupin.funds.choices import EntryKind, Source
+from fupin.funds.exchange import load as load_funds
 from fupin.funds.rules import YEAR_DATE_BEFORE
 
 FUND_ENTRIES = Entity(

@@ -30,12 +30,12 @@ from fupin.core.choices import Role
 from fupin.core.policy import ROLE_RANK, role_rank
 from fupin.exchange import dbframes as db
 from fupin.exchange.errors import PackageInvalid, RowError
-from fupin.exchange.load_programs import area_levels
 from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, within, write_rows
 from fupin.funds import authority
 from fupin.funds.choices import EntryKind
 from fupin.funds.models import Account, Entry
 from fupin.funds.rules import YEAR_DATE_BEFORE
+from fupin.programs.exchange.load import area_levels
 
 NAME = "fund_entries"
 LEDGER_COLUMNS = [
