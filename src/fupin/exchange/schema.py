@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.validation import PHONE_MAX_LENGTH, PHONE_PATTERN, YEARS
+from fupin.core.validation import PHONE_MAX_LENGTH, PHONE_MESSAGE, PHONE_PATTERN, YEARS
 
 # kinds of column
 TEXT = "text"
@@ -65,7 +65,8 @@ class Column:
     maximum: int | None = None
     digits: int | None = None  # most digits before the decimal point (of a number column)
     pattern: str | None = None  # a text column's values match this regular expression
-    pattern_help: Any = ""  # what the pattern means, for errors and the docs
+    pattern_help: Any = ""  # what the pattern means, for the docs (and errors, without pattern_message)
+    pattern_message: Any = ""  # the reason a value not of the pattern is refused (the service's rule's message)
     refers_to: str | None = None  # the entity whose keys the column holds (a household code...)
 
     @property
@@ -100,6 +101,7 @@ def phone_column() -> Column:
         max_length=PHONE_MAX_LENGTH,
         pattern=PHONE_PATTERN,
         pattern_help=_("a phone number: digits, with spaces or hyphens, and an optional leading +"),
+        pattern_message=PHONE_MESSAGE,
         example="13900000000",
     )
 

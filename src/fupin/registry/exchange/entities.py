@@ -35,7 +35,12 @@ from fupin.registry.choices import (
     Stage,
     Status,
 )
-from fupin.registry.rules import HOUSEHOLD_CODE_MAX_LENGTH, HOUSEHOLD_CODE_PATTERN, HOUSEHOLD_SIZE_MAX
+from fupin.registry.rules import (
+    HOUSEHOLD_CODE_FORM,
+    HOUSEHOLD_CODE_MAX_LENGTH,
+    HOUSEHOLD_CODE_PATTERN,
+    HOUSEHOLD_SIZE_MAX,
+)
 
 POVERTY_LINES = Entity(
     "poverty_lines",
@@ -65,6 +70,7 @@ HOUSEHOLDS = Entity(
             max_length=HOUSEHOLD_CODE_MAX_LENGTH,
             pattern=HOUSEHOLD_CODE_PATTERN,
             pattern_help=_("13 to 20 digits: the village's 12-digit code followed by serial digits"),
+            pattern_message=HOUSEHOLD_CODE_FORM.message,
             example="2301291002000001",
             help=_("household code: the village's code followed by serial digits"),
         ),
