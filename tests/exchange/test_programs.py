@@ -298,8 +298,8 @@ def test_an_over_disbursing_fund_entries_file_is_refused(world, tmp_path):
     )
     errors = refused(
         tmp_path,
-        "fund_entries.csv:3:amount: after this import project YS-2009-001 would have disbursed 310,000.00 yuan "
-        "of central funds of 2009 but received only 300,000.00",
+        "fund_entries.csv:3:amount: Disbursement beyond what was allocated to the project: 30,000.00 yuan asked, "
+        "20,000.00 yuan available.",
     )
     assert len(errors) == 1
 
@@ -310,7 +310,11 @@ def test_allocating_more_than_an_area_received_is_refused(world, tmp_path):
         "fund_entries.csv",
         LEDGER + f"N1,allocation,central,2009,2009-08-01,400000.01,{PROVINCE},{YANSHOU},,\n",
     )
-    refused(tmp_path, f"fund_entries.csv:2:amount: after this import area {PROVINCE} would have allocated 1,000,000.01")
+    refused(
+        tmp_path,
+        "fund_entries.csv:2:amount: Allocation beyond what the area received and has not allocated: 400,000.01 yuan "
+        "asked, 400,000.00 yuan available.",
+    )
 
 
 def test_reversing_an_allocation_the_receiver_has_spent_is_refused(world, tmp_path):
@@ -321,7 +325,9 @@ def test_reversing_an_allocation_the_receiver_has_spent_is_refused(world, tmp_pa
         LEDGER + f"N1,allocation,central,2009,2009-08-01,-300000.00,{YANSHOU},,YS-2009-001,{allocation.number}\n",
     )
     refused(
-        tmp_path, "fund_entries.csv:2:amount: after this import project YS-2009-001 would have disbursed 250,000.00"
+        tmp_path,
+        "fund_entries.csv:2:amount: The receiver has already allocated or disbursed these funds: 300,000.00 yuan "
+        "asked, 50,000.00 yuan available.",
     )
 
 
@@ -339,16 +345,19 @@ def test_a_ledger_entry_is_never_changed_by_an_import(world, tmp_path):
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        (f"N1,appropriation,central,2009,2009-01-01,0,{PROVINCE},,,", "2:amount: an entry moves money"),
-        (f"N1,appropriation,central,2009,2009-01-01,-5,{PROVINCE},,,", "2:amount: only a reversing entry"),
+        (f"N1,appropriation,central,2009,2009-01-01,0,{PROVINCE},,,", "2:amount: An amount greater than zero."),
+        (f"N1,appropriation,central,2009,2009-01-01,-5,{PROVINCE},,,", "2:amount: An amount greater than zero."),
         (f"N1,appropriation,central,2009,2009-01-01,5,{PROVINCE}000,,,", "2:area: “230000000000000” is not a 12-digit"),
         (f"N1,appropriation,central,2009,2009-01-01,5,{PROVINCE},{YANSHOU},,", "2:to_area: an appropriation reaches"),
         (
             f"N1,allocation,central,2009,2009-01-01,5,{YANSHOU},{PROVINCE},,",
             f"2:to_area: {PROVINCE} is not an area below",
         ),
-        (f"N1,allocation,central,2009,2009-01-01,5,{BAYAN},,YS-2009-001,", "2:project: project YS-2009-001 is in"),
-        (f"N1,allocation,central,2009,2009-01-01,5,{YANSHOU},,,", "2:to_area: an allocation goes to an area below"),
+        (
+            f"N1,allocation,central,2009,2009-01-01,5,{BAYAN},,YS-2009-001,",
+            f"2:project: Project YS-2009-001 is not in {BAYAN}.",
+        ),
+        (f"N1,allocation,central,2009,2009-01-01,5,{YANSHOU},,,", "2:to_area: Allocate to an area or to a project."),
         (f"N1,disbursement,central,2009,2009-01-01,5,{YANSHOU},,YS-2009-001,", "2:area: a disbursement's area is"),
         (f"N1,disbursement,central,2009,2009-01-01,5,{YANSHOU},,,", "2:project: a disbursement is made by a project"),
         (f"N1,allocation,gold,2009,2009-01-01,5,{PROVINCE},{YANSHOU},,", "2:source: unknown code “gold”"),
@@ -380,9 +389,9 @@ def test_a_reversal_must_mirror_its_entry_and_come_once(world, tmp_path):
         "fund_entries.csv:2:amount: a reversal's amount is the opposite of the reversed entry's: -600000.00",
         "fund_entries.csv:3:source: a reversal repeats the entry it reverses, which has “central” here",
         "fund_entries.csv:4:date: a reversal cannot come before the entry it reverses (2009-03-01)",
-        f"fund_entries.csv:5:reverses: entry {reversed_already.number} has already been reversed by entry",
+        f"fund_entries.csv:5:reverses: Entry {reversed_already.number} has already been reversed by entry",
         "fund_entries.csv:8:reverses: entry N5 is reversed twice in the package: first on line 7",
-        "fund_entries.csv:9:reverses: entry N6 is itself a reversal",
+        "fund_entries.csv:9:reverses: A reversing entry cannot itself be reversed.",
     ):
         assert any(e.startswith(expected) for e in errors), (expected, errors)
 

@@ -87,8 +87,9 @@ def number(column: str) -> pl.Expr:
 
 
 def amount(column: str) -> pl.Expr:
-    """A column as an amount of money (two decimals), from numbers or their text."""
-    return pl.col(column).cast(pl.String).cast(pl.Decimal(20, 2), strict=False)
+    """A column as an amount of money, from numbers or their text (for signs and sums of
+    amounts of at most 2 decimals)."""
+    return pl.col(column).cast(pl.String).cast(pl.Float64, strict=False)
 
 
 def text(column: str) -> pl.Expr:

@@ -3,7 +3,7 @@
 An appropriation is the only entry that creates money (an allocation and a disbursement
 move what was appropriated), so the ledger's balance checks are only as good as this rule.
 It is a table, read by every channel: the service (``services.appropriate``, one entry),
-the importer (``exchange.load_funds``, a whole file, vectorised through ``allowed_pairs``)
+the importer (``funds.exchange``, a whole file, vectorised: ``refused_appropriations``)
 and the web form (the sources it offers at an area, ``sources_at``).
 
 ``AUTHORITY[source][place]`` is the lowest office role that may appropriate funds of the
@@ -124,3 +124,37 @@ def check_appropriation(user: Any, source: str, place: str, *, record: str) -> N
     error = refusal(user, source, place, record=record)
     if error is not None:
         raise error
+
+
+def refused_appropriations(appropriations: Any, user: Any) -> list[tuple[str, Any]]:
+    """The table for a whole file of appropriations (a Polars frame with ``_line``,
+    ``source``, ``project`` and ``area_level``): the rows whose (source, place) is not
+    among the user's allowed pairs, with the table's own reason (``refusal``), by the field
+    it blames: a list of (field, frame of ``_line`` and ``_reason``). The place is
+    ``project`` for an appropriation at a project, else the area's level."""
+    import polars as pl
+
+    place = pl.when(pl.col("project") != "").then(pl.lit(PROJECT)).otherwise(pl.col("area_level"))
+    rows = (
+        appropriations.with_columns(place.alias("_place"))
+        .filter(pl.col("_place").is_not_null() & pl.col("source").is_in(list(AUTHORITY)))
+        .select("_line", "source", "_place")
+    )
+    allowed = pl.DataFrame(allowed_pairs(user), schema={"source": pl.String, "_place": pl.String}, orient="row")
+    refused = rows.join(allowed, on=["source", "_place"], how="anti")
+    if refused.height == 0:
+        return []
+    reasons = []
+    for source, where in refused.select("source", "_place").unique().iter_rows():
+        error = refusal(user, source, where)
+        if error is not None:
+            reasons.append((source, where, error.field or "source", str(error.message)))
+    blamed = refused.join(
+        pl.DataFrame(
+            reasons,
+            schema={"source": pl.String, "_place": pl.String, "_field": pl.String, "_reason": pl.String},
+            orient="row",
+        ),
+        on=["source", "_place"],
+    ).sort("_line")
+    return [(field, blamed.filter(pl.col("_field") == field)) for field in ("area", "source")]

@@ -17,24 +17,23 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core.areacodes import descendant_range
 from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
-from fupin.core.errors import Conflict, InvalidInput
+from fupin.core.errors import InvalidInput
 from fupin.core.policy import check_role, check_scope
 from fupin.core.validation import check_choice, check_date, check_text, check_year
+from fupin.funds import rules
 from fupin.funds.authority import PROJECT, check_appropriation
 from fupin.funds.choices import EntryKind, Source
 from fupin.funds.models import Account, Entry
-from fupin.funds.rules import check_entry_date
+from fupin.funds.rules import Overdrawn, check_entry_date, check_overdraft
 from fupin.geo.models import AdminArea
 from fupin.programs.models import Project
 
 CENT = Decimal("0.01")
 
 
-class Overdrawn(InvalidInput):
-    code = "overdrawn"
+__all__ = ["Overdrawn", "allocate", "appropriate", "check_accounts", "disburse", "reverse"]
 
 
 def _amount(value: Any, *, record: str) -> Decimal:
@@ -42,8 +41,9 @@ def _amount(value: Any, *, record: str) -> Decimal:
         amount = Decimal(str(value))
     except (InvalidOperation, TypeError) as exc:
         raise InvalidInput(_("Not a number."), field="amount", record=record) from exc
-    if not amount.is_finite() or amount <= 0:
-        raise InvalidInput(_("An amount greater than zero."), field="amount", record=record)
+    if not amount.is_finite():
+        raise rules.AMOUNT_POSITIVE.refusal(record=record)
+    rules.AMOUNT_POSITIVE.check(record=record, values={"amount": amount, "reverses": ""})
     if amount != amount.quantize(CENT):
         raise InvalidInput(_("At most two decimal places (fen)."), field="amount", record=record)
     if amount >= Decimal("1e14"):
@@ -72,20 +72,6 @@ def _node(area: AdminArea | None = None, project: Project | None = None) -> dict
     return {"area": area, "project": None} if area is not None else {"area": None, "project": project}
 
 
-def _fmt(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
-
-
-def _refuse(available: Decimal, amount: Decimal, what: str, *, record: str) -> None:
-    raise Overdrawn(
-        _("%(what)s: %(amount)s yuan asked, %(available)s yuan available.")
-        % {"what": what, "amount": _fmt(amount), "available": _fmt(available)},
-        field="amount",
-        record=record,
-        extra={"available": str(available), "requested": str(amount)},
-    )
-
-
 def _post(
     *,
     actor: Any,
@@ -111,45 +97,27 @@ def _post(
         first = Entry.objects.filter(kind=EntryKind.ALLOCATION, project=project, source=source, year=year).aggregate(
             first=Min("date")
         )["first"]
-        if first is not None and on < first:
-            raise InvalidInput(
-                _("A disbursement cannot be dated before the project's first allocation (%(date)s).") % {"date": first},
-                field="date",
-                record=record,
-            )
+        rules.DISBURSED_AFTER_ALLOCATION.check(
+            record=record, values={"kind": kind, "amount": amount, "date": on, "first_allocation": first}
+        )
     key = {"source": source, "year": year}
     if kind == EntryKind.APPROPRIATION:
         [acc] = _accounts([{**(_node(project=project) if project is not None else _node(area)), **key}])
-        if acc.received + amount < acc.allocated + acc.disbursed:
-            what = (
-                _("Reversing more than the project has not yet disbursed")
-                if project is not None
-                else _("Reversing more than the area has not yet allocated")
-            )
-            _refuse(acc.available, -amount, what, record=record)
+        part = "appropriation:project" if project is not None else "appropriation:area"
+        check_overdraft(part, available=acc.available, asked=-amount, record=record)
         acc.received += amount
         changed = [acc]
     elif kind == EntryKind.ALLOCATION:
         target = _node(to_area) if to_area is not None else _node(project=project)
         src, dst = _accounts([{**_node(area), **key}, {**target, **key}])
-        if amount > 0 and amount > src.available:
-            _refuse(
-                src.available,
-                amount,
-                _("Allocation beyond what the area received and has not allocated"),
-                record=record,
-            )
-        if amount < 0 and dst.available < -amount:
-            _refuse(
-                dst.available, -amount, _("The receiver has already allocated or disbursed these funds"), record=record
-            )
+        check_overdraft("allocation:from", available=src.available, asked=amount, record=record)
+        check_overdraft("allocation:to", available=dst.available, asked=-amount, record=record)
         src.allocated += amount
         dst.received += amount
         changed = [src, dst]
     else:
         [acc] = _accounts([{**_node(project=project), **key}])
-        if amount > acc.available:
-            _refuse(acc.available, amount, _("Disbursement beyond what was allocated to the project"), record=record)
+        check_overdraft("disbursement:project", available=acc.available, asked=amount, record=record)
         acc.disbursed += amount
         changed = [acc]
     for acc in changed:
@@ -198,7 +166,7 @@ def appropriate(
     for credit and what households put in, at a project. Who may appropriate what where
     is the table of ``funds.authority``."""
     if (area is None) == (project is None):
-        raise InvalidInput(_("Appropriate to an area or to a project."), field="area")
+        raise rules.APPROPRIATE_ONE_PLACE.refusal(record=None)
     place_area: AdminArea = project.area if project is not None else area  # type: ignore[assignment]
     record = project.code if project is not None else place_area.code
     check_role(actor, Role.COUNTY, record=record)
@@ -239,21 +207,15 @@ def allocate(
     record = from_area.code
     check_role(actor, Role.COUNTY, record=record)
     check_scope(actor, from_area.code, record=record, field="from_area")
-    if (to_area is None) == (project is None):
-        raise InvalidInput(_("Allocate to an area or to a project."), field="to_area", record=record)
-    lo, hi = descendant_range(from_area.code)
-    if to_area is not None and (to_area.code == from_area.code or not lo <= to_area.code <= hi):
-        raise InvalidInput(
-            _("%(to)s is not an area below %(from)s.") % {"to": to_area.code, "from": from_area.code},
-            field="to_area",
-            record=record,
-        )
-    if project is not None and not lo <= project.area.code <= hi:
-        raise InvalidInput(
-            _("Project %(project)s is not in %(from)s.") % {"project": project.code, "from": from_area.code},
-            field="project",
-            record=record,
-        )
+    entry = {
+        "kind": EntryKind.ALLOCATION,
+        "area": from_area.code,
+        "to_area": to_area.code if to_area is not None else "",
+        "project": project.code if project is not None else "",
+        "project_area": project.area.code if project is not None else "",
+    }
+    for rule in (rules.ALLOCATE_ONE_TARGET, rules.ALLOCATE_BELOW, rules.ALLOCATE_PROJECT_IN):
+        rule.check(record=record, values=entry)
     return _post(
         actor=actor,
         kind=EntryKind.ALLOCATION,
@@ -310,11 +272,12 @@ def reverse(*, actor: Any, entry: Entry, reason: str, on: dt.date | None = None)
     check_role(actor, Role.COUNTY if entry.kind != EntryKind.DISBURSEMENT else Role.TOWNSHIP, record=record)
     check_scope(actor, entry.area.code, record=record)
     if entry.reverses_id is not None:
-        raise InvalidInput(_("A reversing entry cannot itself be reversed."), record=record)
-    if Entry.objects.filter(reverses=entry).exists():
-        raise Conflict(_("This entry has already been reversed."), record=record)
+        raise rules.REVERSAL_OF_REVERSAL.refusal(record=record)
+    by = Entry.objects.filter(reverses=entry).first()
+    if by is not None:
+        raise rules.ALREADY_REVERSED.refusal(record=record, reverses=_key(entry), by=_key(by))
     if not reason.strip():
-        raise InvalidInput(_("Give a reason for the correction."), field="reason", record=record)
+        raise rules.REVERSAL_REASON.refusal(record=record)
     return _post(
         actor=actor,
         kind=entry.kind,
@@ -330,6 +293,12 @@ def reverse(*, actor: Any, entry: Entry, reason: str, on: dt.date | None = None)
         note=reason.strip(),
         record=record,
     )
+
+
+def _key(entry: Entry) -> str:
+    """The entry's key in the exchange format (``dbframes.ledger_key``): its number, or
+    ``#<id>`` for an entry bulk-loaded without one."""
+    return entry.number or f"#{entry.pk}"
 
 
 def check_accounts() -> list[str]:

@@ -132,12 +132,12 @@ DOCS: dict[str, list[Any]] = {
         "(`reverses`, in the package or the ledger), repeats its kind, source, year, areas and project with "
         "the opposite amount and is dated on or after it; a reversal is not reversed, and no entry is "
         "reversed twice.",
-        "- **Fund balances**: for every node (area or project), fund source and fund year, the balances the "
-        "import would leave must keep what the node allocated and disbursed within what it received "
-        "(appropriations and allocations to it). This is checked on the ledger as it would be after the "
-        "import, whatever the order of the rows; a shortfall is reported on the latest entry (by date, then "
-        "line) that takes money from that node. The new entries are then written and added to the "
-        "accounts with the accounts\u2019 rows locked, and the invariant is checked again there.",
+        "- **Fund balances**: a posting never overdraws. For every node (area or project), fund source and "
+        "fund year, the new entries are applied in order of date (within a day, what the node receives before "
+        "what it gives; then by line) to the balance in the ledger; the first entry that would leave the node "
+        "with more allocated and disbursed than received is refused with the message the services give (what "
+        "it asks and what is available). The new entries are then written and added to the accounts with "
+        "the accounts\u2019 rows locked, and the invariant is checked again there.",
         "- **Entry numbers**: an entry posted in Fupin gets a number of its own (`FE` and 14 hexadecimal "
         "digits); an import brings its own (any text up to 40 characters, unique in the ledger). An entry "
         "written without a number by a bulk loader is exported as `#` and its database id, and an import of "

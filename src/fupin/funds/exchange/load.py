@@ -9,33 +9,32 @@ decides the targets (an appropriation reaches an area or a project, and who may
 appropriate which source where is the table of ``funds.authority``; an allocation
 goes to an area below or to a project in the area; a disbursement is a project's), only a
 reversal is negative and it repeats the entry it reverses with the opposite amount, once.
-Then the ledger's invariant is checked on the balances the import would leave, for every
-node (area or project), source and fund year: what a node allocated and disbursed never
-exceeds what it received. The writer posts the entries through the bulk path and adds
+The rules are those of ``fupin.funds.rules`` and ``fupin.funds.authority``, applied to the
+whole file. Then the ledger's invariant: a posting never overdraws, checked per account
+(node, source and fund year) in order of date and line after the ledger's balances. The
+writer posts the entries through the bulk path and adds
 them to the accounts with the accounts' rows locked, checking the invariant again there
 (the ledger may have moved since the plan was made)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 import polars as pl
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from fupin.core.choices import Role
 from fupin.core.policy import ROLE_RANK, role_rank
 from fupin.exchange import dbframes as db
 from fupin.exchange.errors import PackageInvalid, RowError
-from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, within, write_rows
-from fupin.funds import authority
+from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, write_rows
+from fupin.funds import authority, rules
 from fupin.funds.choices import EntryKind
 from fupin.funds.models import Account, Entry
-from fupin.funds.rules import YEAR_DATE_BEFORE
-from fupin.programs.exchange.load import area_levels
+from fupin.programs import rules as program_rules
+from fupin.programs.exchange.load import area_levels, refuse, refuse_where
 
 NAME = "fund_entries"
 LEDGER_COLUMNS = [
@@ -51,9 +50,9 @@ LEDGER_COLUMNS = [
     "document",
     "note",
 ]
-NODE = ["node", "code", "source", "year"]
+NODE = rules.ACCOUNT
 MONEY = pl.Decimal(20, 2)
-SUMS = ["received", "allocated", "disbursed"]
+SUMS = rules.SUMS
 CHUNK = 5000
 
 
@@ -93,17 +92,14 @@ def plan_fund_entries(plan: Plan, ranges: list[tuple[str, str]] | None, user: An
     # an entry in the ledger is never changed
     both = changes.changed.join(ledger, on="number", suffix="__db")
     for column in LEDGER_COLUMNS:
-        errors_where(
+        refuse_where(
             plan,
             NAME,
             both,
             pl.col(column).fill_null("") != pl.col(f"{column}__db").fill_null(""),
-            column,
-            pl.format(
-                _("entry {} is in the ledger with “{}” here: entries are never changed; post a reversing entry"),
-                "number",
-                _dash(f"{column}__db"),
-            ),
+            rules.NEVER_CHANGED,
+            field=column,
+            value__db=_dash(f"{column}__db"),
         )
     before = _file_errors(plan)
     _check_entries(plan, changes.new, frame, ledger, ranges, user)
@@ -123,7 +119,6 @@ def _check_entries(
 ) -> None:
     if new.height == 0:
         return
-    amount = pl.col("amount").cast(MONEY, strict=False)
     reversal = pl.col("reverses") != ""
     areas = area_levels(plan)
     projects = plan.resolved["projects"].rename({"code": "project", "area": "project_area"})
@@ -132,127 +127,52 @@ def _check_entries(
         .join(areas.rename({"code": "to_area", "level": "to_level"}), on="to_area", how="left")
         .join(projects, on="project", how="left")
     )
-    appropriation = pl.col("kind") == str(EntryKind.APPROPRIATION)
-    allocation = pl.col("kind") == str(EntryKind.ALLOCATION)
-    disbursement = pl.col("kind") == str(EntryKind.DISBURSEMENT)
-    to_area = pl.col("to_area") != ""
-    project = pl.col("project") != ""
-    known_project = pl.col("project_area").is_not_null()
-    rules: list[tuple[pl.Expr, str, pl.Expr | str]] = [
-        (amount == 0, "amount", _("an entry moves money: the amount is not zero")),
-        (~reversal & (amount < 0), "amount", _("only a reversing entry (with reverses) has a negative amount")),
-        (reversal & (amount > 0), "amount", _("a reversing entry has the negative amount of the entry it reverses")),
-        (pl.col("area_level").is_null(), "area", pl.format(_("unknown area code “{}”"), "area")),
-        (to_area & pl.col("to_level").is_null(), "to_area", pl.format(_("unknown area code “{}”"), "to_area")),
-        (
-            project & ~known_project,
-            "project",
-            pl.format(_("project “{}” is neither in the package nor in the database"), "project"),
-        ),
-        (appropriation & to_area, "to_area", _("an appropriation reaches its area only: leave to_area empty")),
-        (
-            appropriation & known_project & (pl.col("area") != pl.col("project_area")),
-            "area",
-            pl.format(_("an appropriation at a project has its project's area ({})"), "project_area"),
-        ),
-        (
-            allocation & ~to_area & ~project,
-            "to_area",
-            _("an allocation goes to an area below (to_area) or to a project (project): give one"),
-        ),
-        (allocation & to_area & project, "project", _("an allocation goes to an area or to a project, not both")),
-        (
-            allocation & to_area & ((pl.col("to_area") == pl.col("area")) | ~within("to_area", "area")),
-            "to_area",
-            pl.format(_("{} is not an area below {}"), "to_area", "area"),
-        ),
-        (
-            allocation & known_project & ~within("project_area", "area"),
-            "project",
-            pl.format(_("project {} is in {}, not in {}"), "project", "project_area", "area"),
-        ),
-        (disbursement & ~project, "project", _("a disbursement is made by a project: give its code")),
-        (disbursement & to_area, "to_area", _("a disbursement goes to no area: leave to_area empty")),
-        (
-            disbursement & known_project & (pl.col("area") != pl.col("project_area")),
-            "area",
-            pl.format(_("a disbursement's area is its project's area ({})"), "project_area"),
-        ),
-    ]
-    # the date agrees with the fund year (funds.rules.check_entry_date)
-    dated = pl.col("date").str.slice(0, 4).cast(pl.Int64, strict=False)
-    fund_year = pl.col("year").cast(pl.Int64, strict=False)
-    rules.append(
-        (
-            dated < fund_year - YEAR_DATE_BEFORE,
-            "date",
-            pl.format(_("an entry of fund year {} is dated in {} or later"), "year", fund_year - YEAR_DATE_BEFORE),
-        )
+    refuse(plan, NAME, rows, rules.AMOUNT_POSITIVE)
+    refuse(plan, NAME, rows, rules.REVERSAL_NEGATIVE)
+    refuse(plan, NAME, rows.rename({"area_level": "level"}), program_rules.AREA_KNOWN, field="area", code="area")
+    refuse(
+        plan,
+        NAME,
+        rows.filter(pl.col("to_area") != "").rename({"to_level": "level"}),
+        program_rules.AREA_KNOWN,
+        field="to_area",
+        code="to_area",
     )
-    for mask, column, reason in rules:
-        errors_where(plan, NAME, rows, mask.fill_null(False), column, reason)
-    _check_authority(plan, rows.filter(appropriation & ~reversal), user)
+    refuse_where(
+        plan,
+        NAME,
+        rows,
+        (pl.col("project") != "") & pl.col("project_area").is_null(),
+        program_rules.MISSING_PROJECT,
+    )
+    for rule in (
+        rules.APPROPRIATION_NO_TO_AREA,
+        rules.APPROPRIATION_PROJECT_AREA,
+        rules.ALLOCATE_ONE_TARGET,
+        rules.ALLOCATE_BELOW,
+        rules.ALLOCATE_PROJECT_IN,
+        rules.DISBURSEMENT_PROJECT,
+        rules.DISBURSEMENT_NO_TO_AREA,
+        rules.DISBURSEMENT_AREA,
+    ):
+        refuse(plan, NAME, rows, rule)
+    refuse(plan, NAME, rows, rules.ENTRY_DATE, first=rules.entry_date_first())
+    for field, reason in authority.refused_appropriations(
+        rows.filter((pl.col("kind") == str(EntryKind.APPROPRIATION)) & ~reversal), user
+    ):
+        errors_where(plan, NAME, reason, pl.lit(True), field, pl.col("_reason"))
     # a disbursement is not dated before the project's first allocation of its source and year
     key = ["project", "source", "year"]
     allocations = pl.concat([ledger.select(*key, "date", "kind"), new.select(*key, "date", "kind")]).filter(
         (pl.col("kind") == str(EntryKind.ALLOCATION)) & (pl.col("project") != "")
     )
     first = allocations.group_by(key).agg(pl.col("date").min().alias("first_allocation"))
-    early = new.join(first, on=key, how="inner")
-    errors_where(
-        plan,
-        NAME,
-        early,
-        disbursement & (amount > 0) & (pl.col("date") < pl.col("first_allocation")),
-        "date",
-        pl.format(_("a disbursement cannot be dated before the project's first allocation ({})"), "first_allocation"),
-    )
+    refuse(plan, NAME, new.join(first, on=key, how="inner"), rules.DISBURSED_AFTER_ALLOCATION)
     _check_reversals(plan, new.filter(reversal), frame, ledger)
     if ranges is not None:
-        errors_where(plan, NAME, new, ~scope_expr("area", ranges), "area", _("the area is outside your areas"))
+        refuse_where(plan, NAME, new, ~scope_expr("area", ranges), program_rules.OUT_OF_SCOPE, field="area")
     if user is not None and role_rank(user) < ROLE_RANK[Role.COUNTY]:
-        errors_where(
-            plan,
-            NAME,
-            new,
-            ~disbursement,
-            "kind",
-            _("your role may record disbursements only; appropriations and allocations need a county office"),
-        )
-
-
-def _check_authority(plan: Plan, appropriations: pl.DataFrame, user: Any) -> None:
-    """Who may appropriate which source where (``funds.authority``), for the whole file:
-    the rows whose (source, place) is not among the user's allowed pairs are refused with
-    the table's own reason. The place is ``project`` for an appropriation at a project,
-    else the area's level."""
-    place = pl.when(pl.col("project") != "").then(pl.lit(authority.PROJECT)).otherwise(pl.col("area_level"))
-    rows = (
-        appropriations.with_columns(place.alias("_place"))
-        .filter(pl.col("_place").is_not_null() & pl.col("source").is_in(list(authority.AUTHORITY)))
-        .select("_line", "source", "_place")
-    )
-    allowed = pl.DataFrame(
-        authority.allowed_pairs(user), schema={"source": pl.String, "_place": pl.String}, orient="row"
-    )
-    refused = rows.join(allowed, on=["source", "_place"], how="anti")
-    if refused.height == 0:
-        return
-    reasons = []
-    for source, where in refused.select("source", "_place").unique().iter_rows():
-        error = authority.refusal(user, source, where)
-        if error is not None:
-            reasons.append((source, where, error.field or "source", str(error.message)))
-    blamed = refused.join(
-        pl.DataFrame(
-            reasons,
-            schema={"source": pl.String, "_place": pl.String, "_field": pl.String, "_reason": pl.String},
-            orient="row",
-        ),
-        on=["source", "_place"],
-    ).sort("_line")
-    for field in ("area", "source"):
-        errors_where(plan, NAME, blamed, pl.col("_field") == field, field, pl.col("_reason"))
+        refuse(plan, NAME, new, rules.DISBURSEMENTS_ONLY)
 
 
 REVERSAL_SAME = ["kind", "source", "year", "area", "to_area", "project"]
@@ -266,81 +186,49 @@ def _check_reversals(plan: Plan, reversals: pl.DataFrame, frame: pl.DataFrame, l
     originals = originals.rename({c: f"{c}__orig" for c in wanted}).rename({"number__orig": "reverses"})
     rows = reversals.join(originals, on="reverses", how="left")
     found = pl.col("kind__orig").is_not_null()
-    errors_where(
-        plan,
-        NAME,
-        rows,
-        ~found,
-        "reverses",
-        pl.format(_("entry “{}” is neither in the package nor in the ledger"), "reverses"),
-    )
-    errors_where(
-        plan,
-        NAME,
-        rows,
-        found & (pl.col("reverses__orig") != ""),
-        "reverses",
-        pl.format(_("entry {} is itself a reversal, which cannot be reversed"), "reverses"),
-    )
+    refuse_where(plan, NAME, rows, ~found, rules.REVERSED_MISSING)
+    rows = rows.filter(found)
+    refuse_where(plan, NAME, rows, pl.col("reverses__orig") != "", rules.REVERSAL_OF_REVERSAL)
     for column in REVERSAL_SAME:
-        errors_where(
+        refuse_where(
             plan,
             NAME,
             rows,
-            found & (pl.col(column) != pl.col(f"{column}__orig")),
-            column,
-            pl.format(_("a reversal repeats the entry it reverses, which has “{}” here"), _dash(f"{column}__orig")),
+            pl.col(column) != pl.col(f"{column}__orig"),
+            rules.REVERSAL_REPEATS,
+            field=column,
+            value__orig=_dash(f"{column}__orig"),
         )
-    amount = pl.col("amount").cast(MONEY, strict=False)
-    errors_where(
-        plan,
-        NAME,
-        rows,
-        found & (amount + pl.col("amount__orig").cast(MONEY, strict=False) != 0),
-        "amount",
-        pl.format(_("a reversal's amount is the opposite of the reversed entry's: -{}"), "amount__orig"),
-    )
-    errors_where(
-        plan,
-        NAME,
-        rows,
-        found & (pl.col("date") < pl.col("date__orig")),
-        "date",
-        pl.format(_("a reversal cannot come before the entry it reverses ({})"), "date__orig"),
-    )
+    refuse(plan, NAME, rows, rules.REVERSAL_OPPOSITE)
+    refuse(plan, NAME, rows, rules.REVERSAL_AFTER)
     # an entry is reversed once: not already in the ledger, not twice in the package
     stored = ledger.filter(pl.col("reverses") != "").select("reverses", pl.col("number").alias("by"))
     again = rows.join(stored, on="reverses", how="inner").filter(pl.col("by") != pl.col("number"))
-    errors_where(
-        plan,
-        NAME,
-        again,
-        pl.lit(True),
-        "reverses",
-        pl.format(_("entry {} has already been reversed by entry {}"), "reverses", "by"),
-    )
-    twice = reversals.with_columns(pl.col("_line").min().over("reverses").alias("_first"))
-    errors_where(
-        plan,
-        NAME,
-        twice,
-        pl.col("_line") != pl.col("_first"),
-        "reverses",
-        pl.format(_("entry {} is reversed twice in the package: first on line {}"), "reverses", "_first"),
-    )
+    refuse_where(plan, NAME, again, pl.lit(True), rules.ALREADY_REVERSED)
+    twice = reversals.with_columns(pl.col("_line").min().over("reverses").alias("first"))
+    refuse_where(plan, NAME, twice, pl.col("_line") != pl.col("first"), rules.REVERSED_TWICE)
 
 
 def _deltas(new: pl.DataFrame) -> pl.DataFrame:
     """What each new entry adds to the accounts it touches: one row per entry and node,
-    with the entry's line and date (an allocation touches two nodes)."""
+    with the entry's line and date and its part there (an allocation touches two nodes)."""
     amount = pl.col("amount").cast(MONEY)
     zero = pl.lit(0).cast(MONEY)
     kind = pl.col("kind")
 
-    def part(mask: pl.Expr, node: pl.Expr, code: pl.Expr, received: pl.Expr, allocated: pl.Expr, disbursed: pl.Expr):
+    def part(
+        mask: pl.Expr,
+        name: pl.Expr,
+        node: pl.Expr,
+        code: pl.Expr,
+        received: pl.Expr,
+        allocated: pl.Expr,
+        disbursed: pl.Expr,
+    ) -> pl.DataFrame:
         return new.filter(mask).select(
             "_line",
             "date",
+            name.alias("part"),
             node.alias("node"),
             code.alias("code"),
             "source",
@@ -351,27 +239,40 @@ def _deltas(new: pl.DataFrame) -> pl.DataFrame:
         )
 
     area, project = pl.lit("area"), pl.lit("project")
+    at_project = pl.col("project") != ""
     to_area = pl.col("to_area") != ""
     return pl.concat(
         [
             part(
                 kind == str(EntryKind.APPROPRIATION),
-                pl.when(pl.col("project") != "").then(project).otherwise(area),
-                pl.when(pl.col("project") != "").then(pl.col("project")).otherwise(pl.col("area")),
+                pl.when(at_project).then(pl.lit("appropriation:project")).otherwise(pl.lit("appropriation:area")),
+                pl.when(at_project).then(project).otherwise(area),
+                pl.when(at_project).then(pl.col("project")).otherwise(pl.col("area")),
                 amount,
                 zero,
                 zero,
             ),
-            part(kind == str(EntryKind.ALLOCATION), area, pl.col("area"), zero, amount, zero),
+            part(
+                kind == str(EntryKind.ALLOCATION), pl.lit("allocation:from"), area, pl.col("area"), zero, amount, zero
+            ),
             part(
                 kind == str(EntryKind.ALLOCATION),
+                pl.lit("allocation:to"),
                 pl.when(to_area).then(area).otherwise(project),
                 pl.when(to_area).then(pl.col("to_area")).otherwise(pl.col("project")),
                 amount,
                 zero,
                 zero,
             ),
-            part(kind == str(EntryKind.DISBURSEMENT), project, pl.col("project"), zero, zero, amount),
+            part(
+                kind == str(EntryKind.DISBURSEMENT),
+                pl.lit("disbursement:project"),
+                project,
+                pl.col("project"),
+                zero,
+                zero,
+                amount,
+            ),
         ]
     )
 
@@ -387,52 +288,13 @@ def _accounts() -> pl.DataFrame:
     ).with_columns([pl.col(s).cast(MONEY) for s in SUMS])
 
 
-def _shortfall_reason(node: str, code: str, source: str, year: str, sums: dict[str, Decimal]) -> str:
-    values = {"code": code, "source": source, "year": year, **{k: f"{v:,.2f}" for k, v in sums.items()}}
-    if node == "area":
-        return (
-            _(
-                "after this import area %(code)s would have allocated %(allocated)s yuan of %(source)s funds of "
-                "%(year)s but received only %(received)s"
-            )
-            % values
-        )
-    return (
-        _(
-            "after this import project %(code)s would have disbursed %(disbursed)s yuan of %(source)s funds of "
-            "%(year)s but received only %(received)s"
-        )
-        % values
-    )
-
-
 def _check_balances(plan: Plan, deltas: pl.DataFrame) -> None:
-    """The invariant on the balances the import would leave: at every node, source and
-    year, allocated + disbursed ≤ received. Each shortfall is reported on the latest entry
-    (by date, then line) that takes money from the node."""
+    """A posting never overdraws (``funds.rules.overdrafts``): each account's new entries
+    in order of date and line, after its balance in the ledger."""
     if deltas.height == 0:
         return
-    totals = deltas.group_by(NODE).agg([pl.col(s).sum() for s in SUMS])
-    final = (
-        totals.join(_accounts(), on=NODE, how="left", suffix="__db")
-        .with_columns([(pl.col(s) + pl.col(f"{s}__db").fill_null(0)).alias(s) for s in SUMS])
-        .select(*NODE, *SUMS)
-    )
-    short = final.filter(pl.col("received") - pl.col("allocated") - pl.col("disbursed") < 0)
-    if short.height == 0:
-        return
-    takes = (pl.col("received") - pl.col("allocated") - pl.col("disbursed")) < 0
-    blamed = (
-        deltas.join(short.select(NODE), on=NODE, how="semi")
-        .sort(takes, "date", "_line")
-        .group_by(NODE, maintain_order=True)
-        .agg(pl.col("_line").last())
-    )
-    for node, code, source, year, line, received, allocated, disbursed in (
-        blamed.join(short, on=NODE).select(*NODE, "_line", *SUMS).iter_rows()
-    ):
-        sums = {"received": received, "allocated": allocated, "disbursed": disbursed}
-        plan.errors.append(RowError(plan.file(NAME), line, "amount", _shortfall_reason(node, code, source, year, sums)))
+    for line, reason in rules.overdraft_reasons(rules.overdrafts(deltas, _accounts())):
+        plan.errors.append(RowError(plan.file(NAME), line, rules.OVERDRAWN.field, reason))
 
 
 # --- writing ---------------------------------------------------------------------------------------------
@@ -543,7 +405,7 @@ def _post_to_accounts(plan: Plan, deltas: pl.DataFrame) -> None:
                     plan.file(NAME),
                     0,
                     "amount",
-                    _shortfall_reason(node, code, source, year, dict(zip(SUMS, sums, strict=True))),
+                    rules.shortfall_reason(node, code, source, year, dict(zip(SUMS, sums, strict=True))),
                 )
                 for node, code, source, year, *sums in short.select(*NODE, *SUMS).iter_rows()
             ]
@@ -572,7 +434,7 @@ def _post_to_accounts(plan: Plan, deltas: pl.DataFrame) -> None:
             )
     except IntegrityError as exc:
         raise PackageInvalid(
-            [RowError(plan.file(NAME), 0, "", _("the ledger changed while the import ran: import the package again"))]
+            [RowError(plan.file(NAME), 0, rules.LEDGER_MOVED.field, rules.LEDGER_MOVED.text())]
         ) from exc
 
 
