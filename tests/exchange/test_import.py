@@ -127,7 +127,7 @@ def test_unknown_column(tmp_path, unchanged, yanshou_village):
         ("year", "2009.5", "is not a whole number"),
         ("wage", "1,200", "is not a number with at most 2 decimals"),
         ("wage", "-5", "must be zero or more"),
-        ("household_size", "0", "must be at least 1"),
+        ("household_size", "0", "A whole number between 1 and 99."),
     ],
 )
 def test_wrong_type(tmp_path, make_household, yanshou_village, column, value, reason):
@@ -162,7 +162,7 @@ def test_bad_id_check_digit(tmp_path, unchanged, yanshou_village):
     wrong = number[:17] + ("0" if number[17] != "0" else "1")
     write(tmp_path, "members.csv", "\n".join([lines[0], lines[1].replace(number, wrong)]) + "\n")
     errors = errors_of(tmp_path)
-    assert any(e.startswith("members.csv:2:id_number: the check digit") for e in errors), errors
+    assert any(e.startswith("members.csv:2:id_number: Invalid ID number: its check digit") for e in errors), errors
 
 
 def test_duplicate_key_in_the_file(tmp_path, unchanged, yanshou_village):

@@ -61,5 +61,6 @@ def test_illegal_steps_are_found_once_per_household():
     with translation.override("en"):
         _, problems = replay(frame(rows))
     found = {(line, column) for line, column, _ in problems.iter_rows()}
-    # (4, "date"): A's review also came one day after its notice
-    assert found == {(3, "action"), (4, "date"), (5, "action"), (7, "date"), (8, "seq"), (9, "seq"), (9, "date")}
+    # (4, "date"): A's review also came one day after its notice; (5, "status"): B's status
+    # forbids the application (the field the service blames)
+    assert found == {(3, "action"), (4, "date"), (5, "status"), (7, "date"), (8, "seq"), (9, "seq"), (9, "date")}

@@ -192,7 +192,7 @@ def test_invalid_upload_lists_every_error_and_imports_nothing(client, province_u
     assert run.error_count >= 3
     html = client.get(reverse("exchange:run", args=[run.pk])).content.decode()
     assert "Nothing was imported" in html
-    assert "the check digit of the ID number is" in html
+    assert "Invalid ID number: its check digit is" in html
     assert "unknown code “BOSS”" in html
     assert "required column is missing" in html  # labour
     # every error is located as file, line and column

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fupin.core.errors import InvalidInput
 
@@ -59,6 +60,21 @@ PHONE_PATTERN = r"^\+?[0-9][0-9 \-]{2,19}$"
 PHONE_MAX_LENGTH = 20
 _PHONE_RE = re.compile(PHONE_PATTERN)
 
+# the messages of these rules, one each: the services raise them for one value, the
+# importer's column checks (``fupin.exchange.columns``) give them as the reason of each row
+CONTROL_CHARACTERS_MESSAGE = gettext_lazy("Must not contain control characters.")
+TOO_LONG_MESSAGE = gettext_lazy("At most %(n)s characters.")
+PHONE_MESSAGE = gettext_lazy("Not a phone number: digits, with spaces or hyphens, and an optional leading +.")
+DATE_WINDOW_MESSAGE = gettext_lazy("A date between %(first)s and %(last)s.")
+INT_RANGE_MESSAGE = gettext_lazy("A whole number between %(first)s and %(last)s.")
+# an ID number (GB 11643): the reason it is refused, within ID_NUMBER_MESSAGE
+ID_NUMBER_MESSAGE = gettext_lazy("Invalid ID number: %(reason)s.")
+ID_SHAPE_REASON = gettext_lazy("it must be 17 digits followed by a digit or X")
+ID_AREA_REASON = gettext_lazy("its area digits %(area)s are not an area code")
+ID_BIRTH_IMPOSSIBLE_REASON = gettext_lazy("it contains an impossible birth date")
+ID_BIRTH_RANGE_REASON = gettext_lazy("its birth date %(born)s is not between %(first)s and today")
+ID_CHECK_DIGIT_REASON = gettext_lazy("its check digit is %(given)s, expected %(expected)s")
+
 # dates Fupin accepts: from 1900-01-01 to a year after today
 FIRST_DATE = dt.date(1900, 1, 1)
 DATE_AHEAD = dt.timedelta(days=366)
@@ -79,9 +95,9 @@ def check_text(value: Any, *, field_name: str, record: str | None, max_length: i
     if required and not text:
         raise InvalidInput(_("A value is required."), field=field_name, record=record)
     if _CONTROL_RE.search(text):
-        raise InvalidInput(_("Must not contain control characters."), field=field_name, record=record)
+        raise InvalidInput(str(CONTROL_CHARACTERS_MESSAGE), field=field_name, record=record)
     if len(text) > max_length:
-        raise InvalidInput(_("At most %(n)s characters.") % {"n": max_length}, field=field_name, record=record)
+        raise InvalidInput(str(TOO_LONG_MESSAGE) % {"n": max_length}, field=field_name, record=record)
     return text
 
 
@@ -90,7 +106,7 @@ def check_phone(value: Any, *, field_name: str = "phone", record: str | None) ->
     text = check_text(value, field_name=field_name, record=record, max_length=PHONE_MAX_LENGTH)
     if text and not _PHONE_RE.match(text):
         raise InvalidInput(
-            _("Not a phone number: digits, with spaces or hyphens, and an optional leading +."),
+            str(PHONE_MESSAGE),
             field=field_name,
             record=record,
         )
@@ -111,7 +127,7 @@ def check_date(value: Any, *, field_name: str, record: str | None) -> dt.date:
     last = last_date()
     if not FIRST_DATE <= value <= last:
         raise InvalidInput(
-            _("A date between %(first)s and %(last)s.") % {"first": FIRST_DATE, "last": last},
+            str(DATE_WINDOW_MESSAGE) % {"first": FIRST_DATE, "last": last},
             field=field_name,
             record=record,
         )
@@ -130,7 +146,7 @@ def check_int(value: Any, *, field_name: str, record: str | None, minimum: int, 
         raise InvalidInput(_("Not a whole number."), field=field_name, record=record)
     if not minimum <= number <= maximum:
         raise InvalidInput(
-            _("A whole number between %(first)s and %(last)s.") % {"first": minimum, "last": maximum},
+            str(INT_RANGE_MESSAGE) % {"first": minimum, "last": maximum},
             field=field_name,
             record=record,
         )

@@ -8,6 +8,7 @@ compares equal."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 from django.utils import timezone
@@ -65,7 +66,7 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
                 col.str.contains(validation.CONTROL_CHARACTERS),
                 file,
                 name,
-                _("must not contain control characters"),
+                str(validation.CONTROL_CHARACTERS_MESSAGE),
             )
             if column.pattern:
                 errors += _errors(
@@ -73,10 +74,9 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
                     ~empty & ~col.str.contains(column.pattern) & (col.str.len_chars() <= (column.max_length or 10**6)),
                     file,
                     name,
-                    pl.format(
-                        "“{}”: " + str(column.pattern_help or _("not of the expected form")),
-                        col,
-                    ),
+                    str(column.pattern_message)
+                    if column.pattern_message
+                    else pl.format("“{}”: " + str(column.pattern_help or _("not of the expected form")), col),
                 )
             if column.max_length:
                 errors += _errors(
@@ -84,17 +84,26 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
                     col.str.len_chars() > column.max_length,
                     file,
                     name,
-                    _("longer than %(n)s characters") % {"n": column.max_length},
+                    str(validation.TOO_LONG_MESSAGE) % {"n": column.max_length},
                 )
             out.append(col)
         elif column.kind == schema.INT:
             value = col.cast(pl.Int64, strict=False)
             errors += _errors(df, ~empty & value.is_null(), file, name, pl.format(_("“{}” is not a whole number"), col))
-            if column.minimum is not None:
+            if column.minimum is not None and column.maximum is not None:
+                # the range of the services' check_int, in its words
+                errors += _errors(
+                    df,
+                    (value < column.minimum) | (value > column.maximum),
+                    file,
+                    name,
+                    str(validation.INT_RANGE_MESSAGE) % {"first": column.minimum, "last": column.maximum},
+                )
+            elif column.minimum is not None:
                 errors += _errors(
                     df, value < column.minimum, file, name, _("must be at least %(n)s") % {"n": column.minimum}
                 )
-            if column.maximum is not None:
+            elif column.maximum is not None:
                 errors += _errors(
                     df, value > column.maximum, file, name, _("must be at most %(n)s") % {"n": column.maximum}
                 )
@@ -144,7 +153,7 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
                 value.is_not_null() & ((value < first) | (value > last)),
                 file,
                 name,
-                _("a date between %(first)s and %(last)s") % {"first": first, "last": last},
+                str(validation.DATE_WINDOW_MESSAGE) % {"first": first, "last": last},
             )
             out.append(pl.when(empty).then(None).otherwise(value.cast(pl.String)).alias(name))
         elif column.kind == schema.BOOL:
@@ -208,46 +217,52 @@ def check_columns(df: pl.DataFrame, entity: schema.Entity, file: str) -> tuple[p
             upper = col.str.to_uppercase()
             shape = upper.str.contains(r"^[0-9]{17}[0-9X]$")
             born = upper.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-            errors += _errors(
-                df,
-                ~empty & ~shape,
-                file,
-                name,
-                pl.format(_("“{}” is not an ID number: 17 digits and a digit or X"), col),
-            )
-            errors += _errors(
-                df, ~empty & shape & born.is_null(), file, name, _("the ID number holds an impossible birth date")
-            )
-            errors += _errors(
-                df,
-                ~empty & shape & ~upper.str.slice(0, 2).is_in(sorted(validation.PROVINCE_CODES)),
-                file,
-                name,
-                pl.format(_("the area digits {} of the ID number are not an area code"), upper.str.slice(0, 6)),
-            )
-            errors += _errors(
-                df,
-                ~empty & shape & born.is_not_null() & ((born < validation.FIRST_DATE) | (born > today())),
-                file,
-                name,
-                _("the birth date of the ID number is not between %(first)s and today")
-                % {"first": validation.FIRST_DATE},
-            )
-            wrong = ~empty & shape & born.is_not_null() & (upper.str.slice(17, 1) != id_check_char(upper))
-            errors += _errors(
-                df,
-                wrong,
-                file,
-                name,
-                pl.format(
-                    _("the check digit of the ID number is {}, it should be {}"),
-                    upper.str.slice(17, 1),
-                    id_check_char(upper),
+            # the reasons of registry.idnumbers.validate, one per number, in its order
+            area_ok = upper.str.slice(0, 2).is_in(sorted(validation.PROVINCE_CODES))
+            in_window = (born >= validation.FIRST_DATE) & (born <= today())
+            reasons = [
+                (~shape, _fill(validation.ID_SHAPE_REASON)),
+                (~area_ok, _fill(validation.ID_AREA_REASON, area=upper.str.slice(0, 6))),
+                (born.is_null(), _fill(validation.ID_BIRTH_IMPOSSIBLE_REASON)),
+                (
+                    ~in_window,
+                    _fill(
+                        validation.ID_BIRTH_RANGE_REASON, born=born.cast(pl.String), first=str(validation.FIRST_DATE)
+                    ),
                 ),
+                (
+                    upper.str.slice(17, 1) != id_check_char(upper),
+                    _fill(
+                        validation.ID_CHECK_DIGIT_REASON, given=upper.str.slice(17, 1), expected=id_check_char(upper)
+                    ),
+                ),
+            ]
+            reason: pl.Expr = pl.lit(None, dtype=pl.String)
+            for broken, text in reversed(reasons):
+                reason = pl.when(broken.fill_null(False)).then(text).otherwise(reason)
+            errors += _errors(
+                df,
+                ~empty & reason.is_not_null(),
+                file,
+                name,
+                _fill(validation.ID_NUMBER_MESSAGE, reason=reason),
             )
             out.append(upper.alias(name))
     result = df.select(pl.col("_line"), *out)
     return result, errors
+
+
+def _fill(message: object, **values: pl.Expr | str) -> pl.Expr:
+    """A message (translated now) with its ``%(name)s`` placeholders filled row by row."""
+    parts: list[pl.Expr] = []
+    for i, piece in enumerate(re.split(r"%\((\w+)\)s", str(message))):
+        if i % 2 == 0:
+            if piece:
+                parts.append(pl.lit(piece.replace("%%", "%")))
+            continue
+        value = values[piece]
+        parts.append(pl.lit(value) if isinstance(value, str) else value.cast(pl.String))
+    return pl.concat_str(parts) if parts else pl.lit("")
 
 
 def today() -> dt.date:

@@ -12,13 +12,17 @@ number, project code, zone code, ledger entry number), never by database ids.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.validation import PHONE_MAX_LENGTH, PHONE_PATTERN, YEARS
+from fupin.core.validation import PHONE_MAX_LENGTH, PHONE_MESSAGE, PHONE_PATTERN, YEARS
 
 # kinds of column
 TEXT = "text"
@@ -53,11 +57,22 @@ KIND_HELP = {
 
 
 @dataclass(frozen=True)
+class CodeList:
+    """A model field's code list (its ``choices``), as a column's ``choices``."""
+
+    choices: tuple[tuple[str, Any], ...]
+
+    @property
+    def values(self) -> list[str]:
+        return [value for value, _label in self.choices]
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     kind: str
     required: bool = False
-    choices: type[TextChoices] | None = None
+    choices: type[TextChoices] | CodeList | None = None
     max_length: int | None = None
     example: str = ""
     help: Any = ""
@@ -65,7 +80,8 @@ class Column:
     maximum: int | None = None
     digits: int | None = None  # most digits before the decimal point (of a number column)
     pattern: str | None = None  # a text column's values match this regular expression
-    pattern_help: Any = ""  # what the pattern means, for errors and the docs
+    pattern_help: Any = ""  # what the pattern means, for the docs (and errors, without pattern_message)
+    pattern_message: Any = ""  # the reason a value not of the pattern is refused (the service's rule's message)
     refers_to: str | None = None  # the entity whose keys the column holds (a household code...)
 
     @property
@@ -100,6 +116,7 @@ def phone_column() -> Column:
         max_length=PHONE_MAX_LENGTH,
         pattern=PHONE_PATTERN,
         pattern_help=_("a phone number: digits, with spaces or hyphens, and an optional leading +"),
+        pattern_message=PHONE_MESSAGE,
         example="13900000000",
     )
 
@@ -114,3 +131,63 @@ def year_column(name: str = "year", *, required: bool = True, example: str = "20
 
 # every registered entity, in dependency order: filled by fupin.exchange.registry
 ENTITIES: dict[str, Entity] = {}
+
+
+# the kind of column of each kind of model field (a field with choices is a CODE column)
+_KINDS: tuple[tuple[type[models.Field], str], ...] = (
+    (models.BooleanField, BOOL),
+    (models.DateField, DATE),
+    (models.DecimalField, DECIMAL),
+    (models.IntegerField, INT),  # and the small, big and positive ones
+    (models.CharField, TEXT),
+    (models.TextField, TEXT),
+)
+
+
+def model_column(model: type[models.Model], name: str, **overrides: Any) -> Column:
+    """The column of the model's field ``name``: its kind from the field's class (a
+    nullable boolean: 1, 0 or empty; a field with choices: one code of them), required
+    when the field may be neither blank nor defaulted, ``max_length`` of a text field,
+    ``minimum``/``maximum`` of a number field's validators, ``choices`` from the field's
+    code list; ``overrides`` (example, help, or any of these) are applied on top."""
+    field_ = model._meta.get_field(name)
+    if not isinstance(field_, models.Field) or field_.is_relation:
+        raise TypeError(f"{model.__name__}.{name} is a relation: declare its natural-key column")
+    values: dict[str, Any] = {"required": not field_.blank and not field_.has_default()}
+    if field_.choices:
+        values.update(kind=CODE, choices=CodeList(tuple((str(v), label) for v, label in field_.choices)))
+    else:
+        kind = next((k for cls, k in _KINDS if isinstance(field_, cls)), None)
+        if kind is None:
+            raise TypeError(f"{model.__name__}.{name}: no column kind for {type(field_).__name__}")
+        if kind == BOOL and field_.null:
+            kind = OPTIONAL_BOOL
+        values["kind"] = kind
+        if kind == TEXT:
+            values["max_length"] = field_.max_length
+        for validator in field_.validators:
+            if isinstance(validator, MinValueValidator):
+                values["minimum"] = validator.limit_value
+            elif isinstance(validator, MaxValueValidator):
+                values["maximum"] = validator.limit_value
+    values.update(overrides)
+    return Column(name, **values)
+
+
+def model_columns(
+    model: type[models.Model],
+    names: Sequence[str],
+    overrides: Mapping[str, Column | Mapping[str, Any]] | None = None,
+) -> tuple[Column, ...]:
+    """The columns ``names`` of a file, in order, derived from the model's fields
+    (``model_column``). ``overrides[name]`` is either a ``Column`` (a natural-key column in
+    place of a relation, or a column that is not a field of the model) or the attributes
+    given on top of the derived ones (``{"example": "1组12号", "required": True}``)."""
+    columns = []
+    for name in names:
+        given = (overrides or {}).get(name, {})
+        if isinstance(given, Column):
+            columns.append(dataclasses.replace(given, name=name))
+        else:
+            columns.append(model_column(model, name, **given))
+    return tuple(columns)

@@ -11,10 +11,17 @@ import datetime as dt
 import re
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from fupin.core.masking import mask_id, mask_phone  # noqa: F401 - re-exported
-from fupin.core.validation import FIRST_DATE, PROVINCE_CODES
+from fupin.core.validation import (
+    FIRST_DATE,
+    ID_AREA_REASON,
+    ID_BIRTH_IMPOSSIBLE_REASON,
+    ID_BIRTH_RANGE_REASON,
+    ID_CHECK_DIGIT_REASON,
+    ID_SHAPE_REASON,
+    PROVINCE_CODES,
+)
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -38,22 +45,18 @@ def validate(value: str) -> str:
     """Return the normalized number, or raise IdNumberError saying what is wrong."""
     number = normalize(value)
     if not _SHAPE.match(number):
-        raise IdNumberError(_("it must be 17 digits followed by a digit or X"))
+        raise IdNumberError(str(ID_SHAPE_REASON))
     if number[:2] not in PROVINCE_CODES:
-        raise IdNumberError(_("its area digits %(area)s are not an area code") % {"area": number[:6]})
+        raise IdNumberError(str(ID_AREA_REASON) % {"area": number[:6]})
     try:
         born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise IdNumberError(_("it contains an impossible birth date")) from exc
+        raise IdNumberError(str(ID_BIRTH_IMPOSSIBLE_REASON)) from exc
     if not FIRST_DATE <= born <= timezone.localdate():
-        raise IdNumberError(
-            _("its birth date %(born)s is not between %(first)s and today") % {"born": born, "first": FIRST_DATE}
-        )
+        raise IdNumberError(str(ID_BIRTH_RANGE_REASON) % {"born": born, "first": FIRST_DATE})
     expected = check_char(number[:17])
     if number[17] != expected:
-        raise IdNumberError(
-            _("its check digit is %(given)s, expected %(expected)s") % {"given": number[17], "expected": expected}
-        )
+        raise IdNumberError(str(ID_CHECK_DIGIT_REASON) % {"given": number[17], "expected": expected})
     return number
 
 

@@ -1,13 +1,17 @@
-"""Pure rules of the registry, shared by services, bulk loaders and tests."""
+"""The rules of the registry, each written once: the services apply them to one record,
+the importer (``registry.exchange``: the columns of ``entities``, the planners and the
+replay of the workflow) to a whole package, with the same message
+(``fupin.core.rules.Rule``). ``tests/registry/test_parity.py`` feeds the services'
+refusals through the importer."""
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from fupin.core.errors import InvalidInput
+from fupin.core.errors import Conflict, InvalidTransition
+from fupin.core.rules import Rule, text
 from fupin.registry.choices import INCOME_AMOUNT_FIELDS
 
 CENT = Decimal("0.01")
@@ -16,27 +20,71 @@ CENT = Decimal("0.01")
 # most, the column's length). The importer applies the same pattern and prefix rule.
 HOUSEHOLD_CODE_MAX_LENGTH = 20
 HOUSEHOLD_CODE_PATTERN = r"^[0-9]{13,20}$"
-_HOUSEHOLD_CODE_RE = re.compile(HOUSEHOLD_CODE_PATTERN)
 
 # the most members a household may count in a year (the income record's household size)
 HOUSEHOLD_SIZE_MAX = 99
 
 
+HOUSEHOLD_CODE_FORM = Rule(
+    "household_code_form",
+    "code",
+    _("A household code is its village's 12-digit code followed by serial digits, 13 to 20 digits in all."),
+    lambda: ~text("code").str.contains(HOUSEHOLD_CODE_PATTERN),
+)
+# village: the village's code
+HOUSEHOLD_CODE_IN_VILLAGE = Rule(
+    "household_code_village",
+    "code",
+    _("The household code must begin with its village's code %(village)s."),
+    lambda: ~text("code").str.starts_with(text("village")),
+)
+# id: the ID number, masked (``fupin.core.masking.mask_id``); household: where it is registered,
+# told to whom may see identifiers (an import of members needs that permission)
+ID_NUMBER_TAKEN = Rule(
+    "id_number_taken",
+    "id_number",
+    _("ID number %(id)s is already registered in household %(household)s."),
+    error=Conflict,
+)
+ID_NUMBER_TAKEN_ELSEWHERE = Rule(
+    "id_number_taken",
+    "id_number",
+    _("ID number %(id)s is already registered in another record."),
+    error=Conflict,
+)
+
+# --- the workflow (``registry.workflow``): a step the household's stage or status does not allow
+# action, stage, procedure, status: the labels of the step's action, the stage before it,
+# its procedure and the status before it
+NO_PROCEDURE = Rule("no_procedure", "action", _("No procedure is under way: apply first."), error=InvalidTransition)
+NOT_AT_STAGE = Rule(
+    "not_at_stage",
+    "action",
+    _("“%(action)s” is not possible at the stage “%(stage)s”."),
+    error=InvalidTransition,
+)
+PROCEDURE_UNDER_WAY = Rule(
+    "procedure_under_way",
+    "procedure",
+    _("A %(procedure)s procedure is already under way."),
+    error=InvalidTransition,
+)
+CANNOT_APPLY = Rule(
+    "cannot_apply",
+    "status",
+    _("A household that is “%(status)s” cannot apply for %(procedure)s."),
+    error=InvalidTransition,
+)
+
+
 def check_household_code(code: str, *, village_code: str, record: str | None = None) -> str:
     """The code if it is ``village_code`` followed by serial digits; raises InvalidInput
     naming the field ``code`` otherwise."""
-    if not isinstance(code, str) or not _HOUSEHOLD_CODE_RE.match(code):
-        raise InvalidInput(
-            _("A household code is its village's 12-digit code followed by serial digits, 13 to 20 digits in all."),
-            field="code",
-            record=record,
-        )
-    if not code.startswith(village_code):
-        raise InvalidInput(
-            _("The household code must begin with its village's code %(village)s.") % {"village": village_code},
-            field="code",
-            record=record,
-        )
+    if not isinstance(code, str):
+        raise HOUSEHOLD_CODE_FORM.refusal(record=record)
+    values = {"code": code, "village": village_code}
+    HOUSEHOLD_CODE_FORM.check(record=record, values=values)
+    HOUSEHOLD_CODE_IN_VILLAGE.check(record=record, values=values)
     return code
 
 

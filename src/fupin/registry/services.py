@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
 from fupin.core.errors import ApplicationError, Conflict, InvalidInput, InvalidTransition, NotFound
-from fupin.core.policy import check_role, check_scope
-from fupin.core.validation import YEARS, check_date, check_int, check_phone, check_text
+from fupin.core.policy import can_view_identifiers, check_role, check_scope
+from fupin.core.validation import ID_NUMBER_MESSAGE, YEARS, check_date, check_int, check_phone, check_text
 from fupin.core.validation import check_choice as _check_choice
 from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
@@ -51,7 +51,17 @@ from fupin.registry.models import (
     SecondaryCause,
     StatusEvent,
 )
-from fupin.registry.rules import HOUSEHOLD_SIZE_MAX, check_household_code, per_capita
+from fupin.registry.rules import (
+    CANNOT_APPLY,
+    HOUSEHOLD_SIZE_MAX,
+    ID_NUMBER_TAKEN,
+    ID_NUMBER_TAKEN_ELSEWHERE,
+    NO_PROCEDURE,
+    NOT_AT_STAGE,
+    PROCEDURE_UNDER_WAY,
+    check_household_code,
+    per_capita,
+)
 from fupin.registry.selectors import poverty_line_for
 from fupin.registry.workflow import OUTCOME, STARTS_FROM, STEPS
 
@@ -206,7 +216,9 @@ def _household_snapshot(household: Household) -> dict[str, Any]:
     return data
 
 
-def _validated_member(data: MemberData, *, record: str | None, exclude_pk: int | None = None) -> dict[str, Any]:
+def _validated_member(
+    data: MemberData, *, actor: Any, record: str | None, exclude_pk: int | None = None
+) -> dict[str, Any]:
     """Check one member's fields; returns the values to store."""
     if not data.name or not str(data.name).strip():
         raise InvalidInput(_("A name is required."), field="name", record=record)
@@ -214,9 +226,7 @@ def _validated_member(data: MemberData, *, record: str | None, exclude_pk: int |
     try:
         number = idnumbers.validate(data.id_number or "")
     except idnumbers.IdNumberError as exc:
-        raise InvalidInput(
-            _("Invalid ID number: %(reason)s.") % {"reason": exc}, field="id_number", record=record
-        ) from exc
+        raise InvalidInput(str(ID_NUMBER_MESSAGE) % {"reason": exc}, field="id_number", record=record) from exc
     sex = data.sex or idnumbers.sex(number)
     born = data.birth_date or idnumbers.birth_date(number)
     if isinstance(born, str):
@@ -253,12 +263,12 @@ def _validated_member(data: MemberData, *, record: str | None, exclude_pk: int |
     clash = Person.objects.filter(id_number=number)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
-        raise Conflict(
-            _("ID number %(id)s is already registered in another record.") % {"id": idnumbers.mask(number)},
-            field="id_number",
-            record=record,
-        )
+    other = clash.select_related("household").first()
+    if other is not None:
+        # where the number is registered, to whom may see identifiers (as the importer tells)
+        if can_view_identifiers(actor):
+            raise ID_NUMBER_TAKEN.refusal(record=record, id=idnumbers.mask(number), household=other.household.code)
+        raise ID_NUMBER_TAKEN_ELSEWHERE.refusal(record=record, id=idnumbers.mask(number))
     return values
 
 
@@ -311,7 +321,7 @@ def household_register(*, actor: Any, data: HouseholdData) -> Household:
     member_values = []
     for i, member in enumerate(data.members):
         try:
-            values = _validated_member(member, record=record)
+            values = _validated_member(member, actor=actor, record=record)
         except ApplicationError as exc:
             exc.field = f"members[{i + 1}].{exc.field}" if exc.field else f"members[{i + 1}]"
             raise
@@ -432,7 +442,7 @@ def household_delete(*, actor: Any, household: Household, reason: str) -> None:
 def member_add(*, actor: Any, household: Household, data: MemberData) -> Person:
     household = _lock_household(household)
     _writable(actor, household)
-    values = _validated_member(data, record=f"{household.code} {data.name}")
+    values = _validated_member(data, actor=actor, record=f"{household.code} {data.name}")
     if values["relation"] == Relation.HEAD and household.members.filter(relation=Relation.HEAD).exists():
         raise Conflict(_("This household already has a head."), field="relation", record=household.code)
     person = Person.objects.create(household=household, **values)
@@ -462,7 +472,7 @@ def member_update(*, actor: Any, person: Person, changes: Mapping[str, Any]) -> 
     if "id_number" in changes and "birth_date" not in changes:
         merged["birth_date"] = None
     values = _validated_member(
-        MemberData.from_mapping(merged), record=f"{household.code} {person.name}", exclude_pk=person.pk
+        MemberData.from_mapping(merged), actor=actor, record=f"{household.code} {person.name}", exclude_pk=person.pk
     )
     if (
         values["relation"] == Relation.HEAD
@@ -693,20 +703,12 @@ def check_step(*, household: Household, action: str, on: dt.date, procedure: str
         )
     if action == Action.APPLY:
         if household.procedure:
-            raise InvalidTransition(
-                _("A %(procedure)s procedure is already under way.")
-                % {"procedure": Procedure(household.procedure).label},
-                field="procedure",
-                record=record,
-            )
+            raise PROCEDURE_UNDER_WAY.refusal(record=record, procedure=Procedure(household.procedure).label)
         if procedure not in STARTS_FROM:
             raise InvalidInput(_("Choose the procedure to apply for."), field="procedure", record=record)
         if STARTS_FROM[procedure] != household.status:
-            raise InvalidTransition(
-                _("A household that is “%(status)s” cannot apply for %(procedure)s.")
-                % {"status": Status(household.status).label, "procedure": Procedure(procedure).label},
-                field="status",
-                record=record,
+            raise CANNOT_APPLY.refusal(
+                record=record, status=Status(household.status).label, procedure=Procedure(procedure).label
             )
         if not household.members.filter(relation=Relation.HEAD).exists():
             raise InvalidTransition(_("The household has no head."), field="members", record=record)
@@ -736,14 +738,9 @@ def check_step(*, household: Household, action: str, on: dt.date, procedure: str
             )
         return procedure, Stage.APPLIED
     if not household.procedure:
-        raise InvalidTransition(_("No procedure is under way: apply first."), field="action", record=record)
+        raise NO_PROCEDURE.refusal(record=record)
     if household.stage not in step.moves:
-        raise InvalidTransition(
-            _("“%(action)s” is not possible at the stage “%(stage)s”.")
-            % {"action": Action(action).label, "stage": Stage(household.stage).label},
-            field="action",
-            record=record,
-        )
+        raise NOT_AT_STAGE.refusal(record=record, action=Action(action).label, stage=Stage(household.stage).label)
     if step.after_notice and household.stage_date and _last_action(household) in _NOTICES:
         ready = household.stage_date + dt.timedelta(days=settings.FUPIN_NOTICE_DAYS)
         if on < ready:

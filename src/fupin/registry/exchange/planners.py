@@ -8,6 +8,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from fupin.core.bulk import next_id
+from fupin.core.masking import ID_SHOWN
 from fupin.exchange import dbframes as db
 from fupin.exchange import registry as exchange_registry
 from fupin.exchange.errors import RowError
@@ -18,6 +19,7 @@ from fupin.registry.choices import Status
 from fupin.registry.exchange.entities import HOUSEHOLDS, INCOMES, MEMBERS, STATUS_EVENTS
 from fupin.registry.exchange.replay import replay
 from fupin.registry.models import Household, IncomeRecord
+from fupin.registry.rules import HOUSEHOLD_CODE_IN_VILLAGE, ID_NUMBER_TAKEN
 
 
 def same_as_service(message: str, **values: pl.Expr) -> pl.Expr:
@@ -31,6 +33,16 @@ def same_as_service(message: str, **values: pl.Expr) -> pl.Expr:
         parts += [pl.lit(before), values[name]]
     parts.append(pl.lit(rest))
     return pl.concat_str(parts)
+
+
+def _masked_id(column: str) -> pl.Expr:
+    """An ID number as ``fupin.core.masking.mask_id`` shows it."""
+    col = pl.col(column)
+    return (
+        pl.when(col.str.len_chars() == 18)
+        .then(col.str.slice(0, ID_SHOWN) + pl.lit("*" * (18 - ID_SHOWN)))
+        .otherwise(pl.lit("*").repeat_by(col.str.len_chars()).list.join(""))
+    )
 
 
 def plan_poverty_lines(plan: Plan, ctx: ImportContext) -> None:
@@ -162,11 +174,9 @@ def plan_households(plan: Plan, ctx: ImportContext) -> None:
             plan,
             "households",
             arriving,
-            (pl.col("village") != "") & ~pl.col("code").str.starts_with(pl.col("village")),
-            "code",
-            same_as_service(
-                _("The household code must begin with its village's code %(village)s."), village=pl.col("village")
-            ),
+            (pl.col("village") != "") & HOUSEHOLD_CODE_IN_VILLAGE.where(),
+            HOUSEHOLD_CODE_IN_VILLAGE.field,
+            HOUSEHOLD_CODE_IN_VILLAGE.reason(),
         )
         moved = frame.join(current.select("code", pl.col("village").alias("old")), on="code", how="inner")
         errors_where(
@@ -282,10 +292,8 @@ def plan_members(plan: Plan, ctx: ImportContext) -> None:
             "members",
             elsewhere,
             pl.col("household") != pl.col("db_household"),
-            "id_number",
-            pl.format(
-                _("this ID number is already registered in household {} in the database"), pl.col("db_household")
-            ),
+            ID_NUMBER_TAKEN.field,
+            ID_NUMBER_TAKEN.reason(id=_masked_id("id_number"), household="db_household"),
         )
         plan.changes["members"] = compare(frame, current, ["id_number"], MEMBER_COLUMNS)
     # exactly one head in every household the package touches

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import polars as pl
 from django.conf import settings
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
-from fupin.registry.choices import Action, Status
+from fupin.registry.choices import Action, Procedure, Stage, Status
+from fupin.registry.rules import CANNOT_APPLY, NO_PROCEDURE, NOT_AT_STAGE, PROCEDURE_UNDER_WAY
 from fupin.registry.workflow import OUTCOME, STARTS_FROM, STEPS
 
 # the stage after each action; an objection's depends on the stage it interrupts
@@ -23,6 +25,11 @@ _ALLOWED = pl.DataFrame(
     schema={"action": pl.String, "stage_before": pl.String},
     orient="row",
 ).with_columns(pl.lit(True).alias("_legal"))
+
+
+def _label(codes: pl.Expr, choices: type[TextChoices]) -> pl.Expr:
+    """Each code's label (in the active language), as the services name them."""
+    return codes.replace_strict({str(v): str(label) for v, label in choices.choices}, default=codes)
 
 
 def replay(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -76,7 +83,7 @@ def replay(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         | ((pl.col("action") == str(Action.APPLY)) & starts.ne_missing(pl.col("status_before")))
         | ((pl.col("action") != str(Action.APPLY)) & pl.col("procedure").ne_missing(pl.col("_open")))
     )
-    ev = ev.with_columns(illegal.alias("_illegal"))
+    ev = ev.with_columns(illegal.alias("_illegal"), pl.col("_open").shift(1).over(hh).alias("_open_before"))
     ev = ev.with_columns(
         (pl.col("_illegal") & (pl.col("_illegal").cast(pl.Int32).cum_sum().over(hh) == 1)).alias("_first_illegal")
     )
@@ -84,20 +91,42 @@ def replay(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     notice = pl.col("_prev_action").is_in([str(Action.FIRST_NOTICE), str(Action.SECOND_NOTICE)]) & pl.col(
         "action"
     ).is_in([str(Action.REVIEW), str(Action.APPROVE)])
+    applies = pl.col("action") == str(Action.APPLY)
+    open_before = pl.col("stage_before") != ""
     checks = [
         (
             pl.col("seq") != pl.col("_rn").cast(pl.String),
             "seq",
             pl.lit(_("steps must be numbered 1, 2, 3… without gaps")),
         ),
+        # the first illegal step, refused with the rule the service applies to that step
         (
-            pl.col("_first_illegal"),
+            pl.col("_first_illegal") & applies & open_before,
+            PROCEDURE_UNDER_WAY.field,
+            PROCEDURE_UNDER_WAY.reason(procedure=_label(pl.col("_open_before"), Procedure)),
+        ),
+        (
+            pl.col("_first_illegal") & applies & ~open_before,
+            CANNOT_APPLY.field,
+            CANNOT_APPLY.reason(
+                status=_label(pl.col("status_before"), Status), procedure=_label(pl.col("procedure"), Procedure)
+            ),
+        ),
+        (pl.col("_first_illegal") & ~applies & ~open_before, NO_PROCEDURE.field, NO_PROCEDURE.reason()),
+        (
+            pl.col("_first_illegal") & ~applies & open_before & pl.col("_legal").is_null(),
+            NOT_AT_STAGE.field,
+            NOT_AT_STAGE.reason(action=_label(pl.col("action"), Action), stage=_label(pl.col("stage_before"), Stage)),
+        ),
+        # a step of another procedure than the one under way (a file's history only)
+        (
+            pl.col("_first_illegal") & ~applies & open_before & pl.col("_legal").is_not_null(),
             "action",
             pl.format(
                 _("“{}” of {} is not possible here (stage “{}”, status “{}”)"),
                 pl.col("action"),
                 pl.col("procedure"),
-                pl.when(pl.col("stage_before") == "").then(pl.lit("-")).otherwise(pl.col("stage_before")),
+                pl.col("stage_before"),
                 pl.col("status_before"),
             ),
         ),
