@@ -3,7 +3,10 @@ default) or on Spark (Ibis' pyspark backend, for national scale), and the filter
 indicator and measure shares: an area (everything under its code) and a date.
 
 Expressions are written once, in Ibis, against ``Scope``; whichever backend the scope was
-opened on runs them.
+opened on runs them. The tables are those the apps register (``fupin.analytics.registry``);
+the helpers here read geo's ``areas`` and the registry's ``households``, ``incomes`` and
+``status_events``, which the poverty measures are defined over. An app's own helpers (the
+programs' ``batch_projects``, the funds' ``disbursed``) are in its ``indicators.py``.
 """
 
 from __future__ import annotations
@@ -62,7 +65,8 @@ class Scope:
     def code_range(self) -> tuple[str, str]:
         return descendant_range(self.area_code)
 
-    def _under(self, table: ir.Table, column: str) -> ir.Table:
+    def under(self, table: ir.Table, column: str) -> ir.Table:
+        """The rows of a table whose area code column lies under the scope's area."""
         low, high = self.code_range
         if low == PROVINCE[:2] + "0" * 10 and high == PROVINCE[:2] + "9" * 10:
             return table
@@ -78,35 +82,10 @@ class Scope:
 
     def areas(self) -> ir.Table:
         """Every area under this one, itself included."""
-        return self._under(self.tables["areas"], "code")
+        return self.under(self.tables["areas"], "code")
 
     def households(self) -> ir.Table:
-        return self._under(self.tables["households"], "village_code")
-
-    def village_plans(self) -> ir.Table:
-        """Village plans of entire village advancement of villages under the area."""
-        return self._under(self.tables["village_plans"], "village_code")
-
-    def projects(self) -> ir.Table:
-        """Projects located under the area (with their plan's batch, if any)."""
-        return self._under(self.tables["projects"], "area_code")
-
-    def batch_projects(self) -> ir.Table:
-        """Projects of the village plans of the year's batch: the batch whose years
-        include the scope's year."""
-        projects = self.projects()
-        return projects.filter((projects.batch_start <= self.year) & (projects.batch_end >= self.year))
-
-    def disbursed(self, projects: ir.Table, sources: tuple[str, ...] | None = None) -> ir.Scalar:
-        """Net disbursements (reversals included) to these projects dated in the year."""
-        entries = self.tables["fund_entries"]
-        entries = entries.filter(
-            (entries.kind == "disbursement") & (entries.date.year() == self.year) & (entries.date <= self.year_end)
-        )
-        if sources is not None:
-            entries = entries.filter(entries.source.isin(list(sources)))
-        paid = entries.semi_join(projects, entries.project_id == projects.id)
-        return ibis.coalesce(paid.amount.sum(), 0)
+        return self.under(self.tables["households"], "village_code")
 
     def incomes(self, year: int | None = None) -> ir.Table:
         incomes = self.tables["incomes"]

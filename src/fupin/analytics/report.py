@@ -13,7 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from fupin.analytics.engine import PROVINCE, Engine
-from fupin.analytics.indicators import SECTIONS, Value, evaluate
+from fupin.analytics.indicators import Value, evaluate
+from fupin.analytics.sections import sections as report_sections
 from fupin.analytics.snapshot import Snapshot, snapshot_for
 from fupin.core.areacodes import normalize
 
@@ -38,6 +39,8 @@ def unit_label(unit: str) -> str:
         "counties": _("counties"),
         "units": _("units"),
         "projects": _("projects"),
+        "mu": _("mu"),
+        "cities": _("cities"),
     }
     return labels.get(unit, unit)
 
@@ -94,19 +97,17 @@ class AnnualReport:
         """The seed's sections in its order, each with its sentences and its table."""
         values = self.by_id()
         result = []
-        for section, title in SECTIONS.items():
+        for section, entry in report_sections().items():
             rows = [v for v in self.values if v.indicator.section == section]
             sentences = SENTENCES.get(section, _no_sentences)(self, values)
             missing = [v for v in rows if not v.available]
             reasons = sorted({str(v.reason) for v in missing if v.reason})
-            if not rows:
-                from fupin.analytics.indicators import NOT_RECORDED
-
-                reasons = [str(NOT_RECORDED[section])]
+            if not rows and entry.reason:
+                reasons = [str(entry.reason)]
             result.append(
                 {
                     "id": section,
-                    "title": str(title),
+                    "title": str(entry.title),
                     "sentences": sentences,
                     "reasons": reasons,
                     "rows": [

@@ -1,22 +1,16 @@
-"""Snapshots: the registry frozen as of a date, as Parquet, for the analytics engine.
+"""Snapshots: the records frozen as of a date, as Parquet, for the analytics engine.
 
 A snapshot is a folder ``<FUPIN_DATA_DIR>/snapshots/<as-of date>/`` holding one Parquet
-dataset per table and a ``manifest.json``:
-
-- ``areas.parquet``: the administrative tree, with each area's ancestors' codes;
-- ``poverty_lines.parquet``;
-- ``households/part=<city prefix>/``: every household, its status as of the date (replayed from
-  its status events), the dates of its first identification, exit and return up to the
-  date, and its size (today's members: the registry keeps no membership history);
-- ``persons/part=<city prefix>/``: members, without names or ID numbers;
-- ``incomes/part=<year>/``: income records of the years up to the date's year;
-- ``status_events/part=<year>/``: status events dated on or before the date.
+dataset per table and a ``manifest.json``. The tables are those the installed apps
+register in their ``snapshot.py`` (``fupin.analytics.registry.table``; docs/adding-an-app.md,
+"analytics"): geo's ``areas``, the registry's households, persons, incomes, status events
+and poverty lines, the programs' plans, projects and outputs, the funds' entries, ...
 
 Rows leave the database in bulk and never pass through Python one by one: PostgreSQL
 sends ``COPY ... TO STDOUT`` text that Arrow's CSV reader parses; a SQLite file is read
-by the ADBC driver straight into Arrow. DuckDB, in process, derives the columns above and
-writes the Parquet files. The manifest records the newest audit event at the time, so a
-snapshot whose database has not changed since can be reused (``latest_current``).
+by the ADBC driver straight into Arrow. DuckDB, in process, derives each table as its app
+declared and writes the Parquet files. The manifest records the newest audit event at the
+time, so a snapshot whose database has not changed since can be reused (``latest_current``).
 """
 
 from __future__ import annotations
@@ -39,6 +33,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from fupin.analytics import registry
+
 SNAPSHOT_VERSION = 2
 
 # Source tables: column name -> Arrow type, and the SELECT that produces them (in that
@@ -51,180 +47,12 @@ class Source:
     name: str
     columns: Columns
     sql: str
+    sliced: int = 1  # read in this many slices (``id % n``), each on a connection of its own
 
 
 def _sources(as_of: dt.date) -> list[Source]:
-    from fupin.registry.models import Household
-
-    mpi = [f.name for f in Household._meta.concrete_fields if f.name.startswith("assured_")]
-    return [
-        Source(
-            "areas",
-            {
-                "id": pa.int64(),
-                "code": pa.string(),
-                "parent_code": pa.string(),
-                "level": pa.string(),
-                "kind": pa.string(),
-                "name": pa.string(),
-                "name_en": pa.string(),
-                "key_county": pa.string(),
-                "key_village": pa.bool_(),
-                "area_km2": pa.float64(),
-                "population": pa.int64(),
-            },
-            "SELECT a.id, a.code, p.code, a.level, a.kind, a.name, a.name_en, a.key_county, a.key_village, "
-            "CAST(a.area_km2 AS DOUBLE PRECISION), a.population "
-            "FROM geo_adminarea a LEFT JOIN geo_adminarea p ON p.id = a.parent_id",
-        ),
-        Source(
-            "poverty_lines",
-            {"year": pa.int32(), "scope": pa.string(), "area_id": pa.int64(), "amount": pa.float64()},
-            "SELECT year, scope, area_id, CAST(amount AS DOUBLE PRECISION) FROM registry_povertyline",
-        ),
-        Source(
-            "households",
-            {
-                "id": pa.int64(),
-                "code": pa.string(),
-                "village_id": pa.int64(),
-                "status_now": pa.string(),
-                "returned_now": pa.bool_(),
-                "type_ordinary": pa.bool_(),
-                "type_dibao": pa.bool_(),
-                "type_wubao": pa.bool_(),
-                "main_cause": pa.string(),
-                **{name: pa.bool_() for name in mpi},
-            },
-            "SELECT id, code, village_id, status, returned, type_ordinary, type_dibao, type_wubao, main_cause"
-            + "".join(f", {name}" for name in mpi)
-            + " FROM registry_household",
-        ),
-        Source(
-            "persons",
-            {
-                "id": pa.int64(),
-                "household_id": pa.int64(),
-                "sex": pa.string(),
-                "birth_date": pa.date32(),
-                "relation": pa.string(),
-                "education": pa.string(),
-                "health": pa.string(),
-                "disability": pa.string(),
-                "labour": pa.string(),
-                "migrant_work": pa.string(),
-                "migrant_months": pa.int32(),
-            },
-            "SELECT id, household_id, sex, birth_date, relation, education, health, disability, labour, "
-            "migrant_work, migrant_months FROM registry_person",
-        ),
-        Source(
-            "incomes",
-            {
-                "household_id": pa.int64(),
-                "year": pa.int32(),
-                "household_size": pa.int32(),
-                "wage": pa.float64(),
-                "business": pa.float64(),
-                "property_income": pa.float64(),
-                "transfer": pa.float64(),
-                "production_costs": pa.float64(),
-                "net_income": pa.float64(),
-            },
-            "SELECT household_id, year, household_size, CAST(wage AS DOUBLE PRECISION), "
-            "CAST(business AS DOUBLE PRECISION), CAST(property_income AS DOUBLE PRECISION), "
-            "CAST(transfer AS DOUBLE PRECISION), CAST(production_costs AS DOUBLE PRECISION), "
-            "CAST(net_income AS DOUBLE PRECISION) "
-            f"FROM registry_incomerecord WHERE year <= {as_of.year}",
-        ),
-        Source(
-            "village_plans",
-            {
-                "id": pa.int64(),
-                "village_code": pa.string(),
-                "batch": pa.int32(),
-                "batch_start": pa.int32(),
-                "batch_end": pa.int32(),
-                "status": pa.string(),
-                "accepted_on": pa.date32(),
-            },
-            "SELECT p.id, a.code, b.number, b.start_year, b.end_year, p.status, p.accepted_on "
-            "FROM programs_villageplan p JOIN programs_batch b ON b.id = p.batch_id "
-            "JOIN geo_adminarea a ON a.id = p.village_id",
-        ),
-        Source(
-            "projects",
-            {
-                "id": pa.int64(),
-                "code": pa.string(),
-                "program": pa.string(),
-                "category": pa.string(),
-                "area_code": pa.string(),
-                "plan_id": pa.int64(),
-                "zone_code": pa.string(),
-                "start_year": pa.int32(),
-                "end_year": pa.int32(),
-            },
-            "SELECT p.id, p.code, p.program, p.category, a.code, p.plan_id, z.code, p.start_year, p.end_year "
-            "FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id "
-            "LEFT JOIN programs_contiguouszone z ON z.id = p.zone_id",
-        ),
-        Source(
-            "project_outputs",
-            {"project_id": pa.int64(), "kind": pa.string(), "year": pa.int32(), "quantity": pa.float64()},
-            "SELECT o.project_id, k.code, o.year, CAST(o.quantity AS DOUBLE PRECISION) "
-            "FROM programs_projectoutput o JOIN programs_outputkind k ON k.id = o.kind_id",
-        ),
-        Source(
-            "beneficiaries",
-            {"project_id": pa.int64(), "household_id": pa.int64(), "year": pa.int32()},
-            "SELECT project_id, household_id, year FROM programs_beneficiary",
-        ),
-        Source(
-            "labour_inputs",
-            {"project_id": pa.int64(), "year": pa.int32(), "persons": pa.int64(), "person_days": pa.int64()},
-            "SELECT project_id, year, persons, person_days FROM programs_labourinput",
-        ),
-        Source(
-            "zone_counties",
-            {"zone_code": pa.string(), "county_code": pa.string(), "start_year": pa.int32(), "end_year": pa.int32()},
-            "SELECT z.code, a.code, z.start_year, z.end_year FROM programs_contiguouszone z "
-            "JOIN programs_contiguouszone_counties c ON c.contiguouszone_id = z.id "
-            "JOIN geo_adminarea a ON a.id = c.adminarea_id",
-        ),
-        Source(
-            "fund_entries",
-            {
-                "id": pa.int64(),
-                "kind": pa.string(),
-                "source": pa.string(),
-                "year": pa.int32(),
-                "date": pa.date32(),
-                "amount": pa.float64(),
-                "area_code": pa.string(),
-                "project_id": pa.int64(),
-            },
-            "SELECT e.id, e.kind, e.source, e.year, e.date, CAST(e.amount AS DOUBLE PRECISION), a.code, e.project_id "
-            "FROM funds_entry e JOIN geo_adminarea a ON a.id = e.area_id",
-        ),
-        Source(
-            "status_events",
-            {
-                "id": pa.int64(),
-                "household_id": pa.int64(),
-                "procedure": pa.string(),
-                "action": pa.string(),
-                "date": pa.date32(),
-                "stage_after": pa.string(),
-                "status_before": pa.string(),
-                "status_after": pa.string(),
-            },
-            # every event, also those after the date: a household's status before its first
-            # event is known only from that event (the snapshot keeps those up to the date)
-            "SELECT id, household_id, procedure, action, date, stage_after, status_before, status_after "
-            "FROM registry_statusevent",
-        ),
-    ]
+    """What the registered snapshot tables read from the database, as of the date."""
+    return [Source(t.name, t.columns, t.select(as_of), t.sliced) for t in registry.TABLES.values()]
 
 
 def _sql_for(sql: str) -> str:
@@ -304,16 +132,12 @@ def _read_django(sql: str, columns: Columns) -> pa.Table:
     return _to_schema(pa.table(arrays, names=list(columns)), columns)
 
 
-# The largest tables are read in this many slices (``id % n``), each on a connection of
-# its own, so that the database and the driver work on every core.
-SLICED = {"status_events": 2, "persons": 2}
-
-
 def _tasks(sources: list[Source], workers: int) -> list[tuple[str, str, Columns]]:
     tasks = []
     for source in sources:
         sql = _sql_for(source.sql)
-        n = min(SLICED.get(source.name, 1), workers)
+        # the largest tables in slices, so that the database and the driver work on every core
+        n = min(source.sliced, workers)
         if n == 1:
             tasks.append((source.name, sql, source.columns))
             continue
@@ -413,52 +237,6 @@ def read_sources(sources: list[Source]) -> dict[str, pa.Table]:
     return _read_sqlite(path, sources, workers)
 
 
-# --- derivation (DuckDB, in process) -------------------------------------------------------
-
-_AREAS = """
-SELECT id, code, parent_code, level, kind, name, name_en, key_county, key_village, area_km2, population,
-       substr(code, 1, 4) || '00000000' AS city_code,
-       substr(code, 1, 6) || '000000' AS county_code,
-       substr(code, 1, 9) || '000' AS township_code
-FROM src_areas
-"""
-
-# Each household's status as of the date: after its last event on or before the date;
-# before its first event if it has none by then (its first later event, read too, tells);
-# its current status if it has no event at all. Events are ordered by date, then id, packed
-# into one integer so that DuckDB compares numbers, not structs.
-_HOUSEHOLDS = """
-WITH ev AS (
-    SELECT household_id, procedure, action, date, status_before, status_after,
-           datediff('day', DATE '1970-01-01', date) * 4294967296 + id AS k
-    FROM src_status_events
-),
-hist AS (
-    SELECT household_id,
-           arg_min(status_before, k) AS first_status_before,
-           arg_max(status_after, k) FILTER (WHERE date <= DATE '{as_of}') AS status_as_of,
-           min(date) FILTER (WHERE procedure = 'identification' AND action = 'approve' AND date <= DATE '{as_of}')
-               AS identified_on,
-           min(date) FILTER (WHERE procedure = 'exit' AND action = 'approve' AND date <= DATE '{as_of}') AS exited_on,
-           max(date) FILTER (WHERE procedure = 'return' AND action = 'approve' AND date <= DATE '{as_of}')
-               AS returned_on
-    FROM ev GROUP BY household_id
-),
-sizes AS (SELECT household_id, count(*) AS size FROM src_persons GROUP BY household_id)
-SELECT h.id, h.code, v.code AS village_code, v.township_code, v.county_code, v.city_code,
-       coalesce(f.status_as_of, f.first_status_before, h.status_now) AS status,
-       coalesce(f.first_status_before, h.status_now) AS initial_status,
-       (f.returned_on IS NOT NULL) AS returned,
-       f.identified_on, f.exited_on, f.returned_on,
-       coalesce(s.size, 0)::INTEGER AS size,
-       h.* EXCLUDE (id, code, village_id, status_now, returned_now)
-FROM src_households h
-JOIN areas v ON v.id = h.village_id
-LEFT JOIN hist f ON f.household_id = h.id
-LEFT JOIN sizes s ON s.household_id = h.id
-"""
-
-
 @dataclasses.dataclass(frozen=True)
 class Snapshot:
     path: Path
@@ -474,28 +252,23 @@ def snapshot_root() -> Path:
 
 
 def database_state() -> str:
-    """What identifies the registry's content cheaply: the newest audit event (every
-    service, import and demo load writes one) and the highest id of each registry table
+    """What identifies the records cheaply: the newest audit event (every service, import
+    and demo load writes one) and the highest id of each model the snapshot tables read
     (index look-ups, so this is instant at any scale)."""
     from django.db.models import Max
 
     from fupin.core.models import AuditEvent
-    from fupin.funds.models import Entry
-    from fupin.geo.models import AdminArea
-    from fupin.programs.models import Beneficiary, LabourInput, Project, ProjectOutput, VillagePlan
-    from fupin.registry.models import Household, IncomeRecord, Person, PovertyLine, StatusEvent
 
     last = AuditEvent.objects.order_by("-id").values_list("id", "at").first()
     parts = [f"audit:{last[0]}@{last[1].isoformat()}" if last else "audit:none"]
-    models: tuple[type[Any], ...] = (AdminArea, Household, Person, IncomeRecord, StatusEvent, PovertyLine)
-    models += (VillagePlan, Project, ProjectOutput, Beneficiary, LabourInput, Entry)
+    models = dict.fromkeys(model for t in registry.TABLES.values() for model in t.models)
     for model in models:
         parts.append(f"{model._meta.model_name}:{model.objects.aggregate(m=Max('id'))['m']}")
     return ";".join(parts)
 
 
 def take_snapshot(*, as_of: dt.date | None = None, root: Path | None = None) -> Snapshot:
-    """Freeze the registry as of ``as_of`` (default today) into a new snapshot folder."""
+    """Freeze the records as of ``as_of`` (default today) into a new snapshot folder."""
     as_of = as_of or timezone.localdate()
     root = root or snapshot_root()
     root.mkdir(parents=True, exist_ok=True)
@@ -507,53 +280,13 @@ def take_snapshot(*, as_of: dt.date | None = None, root: Path | None = None) -> 
         db.execute("SET preserve_insertion_order = false")
         for name, table in read_sources(_sources(as_of)).items():
             db.register(f"src_{name}", table)
-        db.execute(f"CREATE TABLE areas AS {_AREAS}")
-        db.execute(f"CREATE TABLE households AS {_HOUSEHOLDS.format(as_of=as_of.isoformat())}")
-        # the other tables pass through: views, written once to Parquet
-        db.execute(
-            "CREATE VIEW persons AS SELECT p.*, h.city_code "
-            "FROM src_persons p JOIN households h ON h.id = p.household_id"
-        )
-        db.execute("CREATE VIEW incomes AS SELECT * FROM src_incomes")
-        db.execute(
-            f"CREATE VIEW status_events AS SELECT * FROM src_status_events WHERE date <= DATE '{as_of.isoformat()}'"
-        )
-        # programs and funds as they stood on the date: an acceptance or an entry after it
-        # has not happened yet
-        day = f"DATE '{as_of.isoformat()}'"
-        db.execute(
-            "CREATE VIEW village_plans AS SELECT id, village_code, batch, batch_start, batch_end, "
-            f"CASE WHEN accepted_on <= {day} THEN accepted_on END AS accepted_on, "
-            f"CASE WHEN status = 'accepted' AND accepted_on > {day} THEN 'in_progress' ELSE status END AS status "
-            "FROM src_village_plans"
-        )
-        db.execute(
-            "CREATE VIEW projects AS SELECT p.*, v.village_code AS plan_village_code, v.batch, v.batch_start, "
-            "v.batch_end FROM src_projects p LEFT JOIN src_village_plans v ON v.id = p.plan_id"
-        )
-        for name in ("project_outputs", "beneficiaries", "labour_inputs", "zone_counties"):
-            db.execute(f"CREATE VIEW {name} AS SELECT * FROM src_{name}")
-        db.execute(f"CREATE VIEW fund_entries AS SELECT * FROM src_fund_entries WHERE date <= {day}")
-        db.execute(
-            "CREATE TABLE poverty_lines AS SELECT l.year, l.scope, a.code AS area_code, l.amount "
-            "FROM src_poverty_lines l LEFT JOIN areas a ON a.id = l.area_id"
-        )
+        # each table as its app derives it, in the order of registration (a table may read
+        # the ones before it); a view is written once, to Parquet
+        for entry in registry.TABLES.values():
+            kind = "TABLE" if entry.materialize else "VIEW"
+            db.execute(f"CREATE {kind} {entry.name} AS {entry.derivation(as_of)}")
         tables: dict[str, dict[str, Any]] = {}
-        layout = {
-            "areas": None,
-            "poverty_lines": None,
-            "households": "substr(city_code, 1, 4)",
-            "persons": "substr(city_code, 1, 4)",
-            "incomes": "year",
-            "status_events": "year(date)",
-            "village_plans": None,
-            "projects": None,
-            "project_outputs": None,
-            "beneficiaries": None,
-            "labour_inputs": None,
-            "zone_counties": None,
-            "fund_entries": "year",
-        }
+        layout = {entry.name: entry.partition for entry in registry.TABLES.values()}
         for name, partition in layout.items():
             if partition is None:
                 target = work / f"{name}.parquet"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from fupin.analytics import registry
 from fupin.analytics.engine import Engine
 from fupin.analytics.measures import describe
 from fupin.analytics.report import annual_report, year_end
@@ -25,12 +26,9 @@ from fupin.analytics.selectors import (
 )
 from fupin.analytics.snapshot import snapshot_for
 from fupin.core.areacodes import normalize
-from fupin.core.errors import InvalidInput, OutOfScope
+from fupin.core.errors import ApplicationError, InvalidInput, OutOfScope
 from fupin.core.policy import check_scope
 from fupin.geo.models import AdminArea
-from fupin.registry.choices import Status
-from fupin.registry.models import IncomeRecord
-from fupin.web.views.common import error_page
 
 PROVINCE = "230000000000"
 PAGES = [
@@ -46,14 +44,25 @@ LEVELS = [
 ]
 
 
+def error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    """The error on a page of its own, with its status (as the web shell shows an error
+    after which there is no page to go back to)."""
+    message = str(exc.message)
+    messages.error(request, f"{exc.record}: {message}" if exc.record else message)
+    return render(request, "web/error.html", {"error": exc}, status=exc.status_code)
+
+
 def report_years() -> list[int]:
-    """The years with income records (newest first), or this year when there are none."""
-    span = IncomeRecord.objects.aggregate(first=Min("year"), last=Max("year"))
-    if span["first"] is None:
+    """The years the apps' records cover (``registry.years``; the registry's income
+    records), newest first, or this year when there are none."""
+    spans = [span() for span in registry.YEARS]
+    firsts = [first for first, _last in spans if first is not None]
+    lasts = [last for _first, last in spans if last is not None]
+    if not firsts or not lasts:
         from django.utils import timezone
 
         return [timezone.localdate().year]
-    return list(range(span["last"], span["first"] - 1, -1))
+    return list(range(max(lasts), min(firsts) - 1, -1))
 
 
 def report_areas(user: Any) -> list[AdminArea]:
@@ -256,7 +265,7 @@ def dynamics_page(request: HttpRequest) -> HttpResponse:
         review = None
     else:
         for row in review["not_poor_below"]:
-            row["status"] = Status(row["status"]).label
+            row["status"] = registry.label("households.status", row["status"])
     return render(
         request,
         "analytics/dynamics_page.html",
