@@ -33,11 +33,12 @@ django.setup()
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from fupin.demo.load import generate_demo, registry_tables
+from fupin.demo.load import generate_demo
 from fupin.exchange.exporter import export_package
 from fupin.exchange.importer import import_package
 from fupin.geo.models import AdminArea
 from fupin.geo.services import areas_load, read_area_file
+from fupin.registry.demo import registry_tables
 from fupin.registry.models import Helper, Household, IncomeRecord, Person, SecondaryCause, StatusEvent
 
 REGISTRY = [StatusEvent, IncomeRecord, Person, Helper, SecondaryCause, Household]
@@ -68,7 +69,7 @@ def raw_load(scale: float) -> tuple[float, int]:
     for the driver before the clock starts, written by the driver alone into the same
     tables (psycopg ``COPY`` of CSV text; sqlite3 ``executemany``), in one transaction.
     Tables are prepared one at a time and only the writes are timed."""
-    _, demo = generate_demo(scale=scale, seed=1)
+    demo = generate_demo(scale=scale, seed=1).generated["registry"]
     count = 0
     elapsed = 0.0
     with transaction.atomic(), connection.cursor() as cursor:

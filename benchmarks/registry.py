@@ -31,8 +31,9 @@ from fupin.core.bulk import (
     bulk_insert,
     reset_sequences,
 )
-from fupin.demo.load import create_demo_users, generate_demo, registry_tables, set_flags
+from fupin.demo.load import create_demo_users, generate_demo, set_flags
 from fupin.geo.services import areas_load, read_area_file
+from fupin.registry.demo import registry_tables
 from fupin.registry.models import Helper, Household, IncomeRecord, Person, SecondaryCause, StatusEvent
 
 MODELS = [StatusEvent, IncomeRecord, Person, Helper, SecondaryCause, Household]
@@ -63,7 +64,7 @@ def wipe() -> None:
 
 def raw_load(scale: float, seed: int) -> tuple[float, int]:
     """The same rows, written by the driver alone."""
-    _, demo = generate_demo(scale=scale, seed=seed)
+    demo = generate_demo(scale=scale, seed=seed).generated["registry"]
     tables = registry_tables(demo)
     rows = 0
     t = time.perf_counter()
@@ -90,7 +91,8 @@ def fupin_load(scale: float, seed: int) -> tuple[float, int]:
     """Fupin's write path of the demo: flags on the tree, ``core.bulk.bulk_insert`` for every
     registry table, sequences. (Creating the demo users is left out: it is password
     hashing, timed by nobody's bulk path.)"""
-    structure, demo = generate_demo(scale=scale, seed=seed)
+    ctx = generate_demo(scale=scale, seed=seed)
+    structure, demo = ctx.structure, ctx.generated["registry"]
     tables = registry_tables(demo)
     rows = 0
     t = time.perf_counter()

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from fupin.core.models import AuditEvent
-from fupin.demo.generate import generate
 from fupin.demo.structure import choose
 from fupin.geo.models import AdminArea
+from fupin.registry.demo import generate
 from fupin.registry.models import Household, IncomeRecord, StatusEvent
 from fupin.registry.selectors import poverty_line_for
 from tests.testing import api

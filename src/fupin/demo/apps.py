@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,6 @@ class DemoConfig(AppConfig):
     name = "fupin.demo"
     label = "demo"
     verbose_name = _("Demo province")
+
+    def ready(self) -> None:
+        autodiscover_modules("demo")

@@ -1,36 +1,31 @@
-"""Write the demo province into the database: flags on the real tree, the registry
-through the bulk path, the demo users through their service, one audit event."""
+"""Build the demo province: the administrative tree's flags, every registered part
+(``fupin.demo.registry``: each domain app's ``demo.py``) generated and then written in one
+transaction, the demo users through their service, one audit event."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 from django.db import transaction
-from django.db.models import Model
 
 from fupin.core.audit import audit_log
-from fupin.core.bulk import analyze, bulk_insert, next_id, reset_sequences
+from fupin.core.bulk import analyze
 from fupin.core.choices import Role
-from fupin.demo.generate import Demo, Table, generate
-from fupin.demo.programs import completed_by, generate_programs, write_programs
+from fupin.demo.registry import Context, DemoUser, parts
 from fupin.demo.structure import Structure, choose
 from fupin.geo.models import AdminArea
-from fupin.registry.models import Helper, Household, IncomeRecord, Person, SecondaryCause, StatusEvent
 
-CHUNK = 100_000
-MONEY_FIELDS = set(IncomeRecord.AMOUNT_FIELDS)
 DEMO_PASSWORD = "fupin-demo"  # noqa: S105 - the documented login of the demo province
 
 # username, role, area codes, full name, may see ID numbers
 DEMO_USERS = [
-    ("province", Role.PROVINCE, ["230000000000"], "省扶贫办", True),
-    ("harbin", Role.CITY, ["230100000000"], "哈尔滨市扶贫办", True),
-    ("yanshou", Role.COUNTY, ["230129000000"], "延寿县扶贫办", True),
-    ("bayan", Role.COUNTY, ["230126000000"], "巴彦县扶贫办", True),
-    ("auditor", Role.AUDITOR, ["230000000000"], "审计员", False),
+    DemoUser("province", Role.PROVINCE, ["230000000000"], "省扶贫办", True),
+    DemoUser("harbin", Role.CITY, ["230100000000"], "哈尔滨市扶贫办", True),
+    DemoUser("yanshou", Role.COUNTY, ["230129000000"], "延寿县扶贫办", True),
+    DemoUser("bayan", Role.COUNTY, ["230126000000"], "巴彦县扶贫办", True),
+    DemoUser("auditor", Role.AUDITOR, ["230000000000"], "审计员", False),
 ]
 
 
@@ -38,123 +33,72 @@ class DemoError(Exception):
     pass
 
 
-def _python(name: str, values: np.ndarray) -> list[Any]:
-    if values.dtype.kind == "M":
-        text = np.datetime_as_string(values, unit="D")
-        return [None if t == "NaT" else t for t in text.tolist()]
-    if name in MONEY_FIELDS:
-        whole = (values // 100).astype("U12")
-        return np.char.add(np.char.add(whole, "."), np.char.zfill((values % 100).astype("U2"), 2)).tolist()
-    if values.dtype.kind == "b":
-        return values.astype(np.int8).tolist()
-    return values.tolist()
+def occupied() -> str | None:
+    """The first part's message saying that its tables already hold data, or None."""
+    for p in parts():
+        message = p.occupied() if p.occupied else None
+        if message:
+            return message
+    return None
 
 
-def _rows(
-    table: Table, fields: list[str], convert: dict[str, Callable[[np.ndarray], np.ndarray]] | None = None
-) -> Iterator[tuple[Any, ...]]:
-    convert = convert or {}
-    total = len(table)
-    for start in range(0, total, CHUNK):
-        cols = []
-        for f in fields:
-            values = table.values(f, start, start + CHUNK)
-            if f in convert:
-                values = convert[f](values)
-            cols.append(_python(f, values))
-        yield from zip(*cols, strict=True)
-
-
-def registry_tables(demo: Demo) -> list[tuple[type[Model], list[str], Iterator[tuple[Any, ...]]]]:
-    """(model, fields, rows) for each registry table of the generated demo, in write order."""
-    village_ids = dict(AdminArea.objects.filter(level="village").values_list("code", "id"))
-    lookup = np.vectorize(village_ids.__getitem__, otypes=[np.int64])
-    hh = demo.households
-    hh.columns["village_id"] = hh.columns["village_code"]
-    tables: list[tuple[type[Model], Table, dict[str, Callable[[np.ndarray], np.ndarray]] | None]] = [
-        (Household, hh, {"village_id": lookup}),
-        (SecondaryCause, demo.causes, None),
-        (Helper, demo.helpers, None),
-        (Person, demo.persons, None),
-        (IncomeRecord, demo.incomes, None),
-        (StatusEvent, demo.events, None),
-    ]
-    return [(model, table.fields, _rows(table, table.fields, convert)) for model, table, convert in tables]
-
-
-def generate_demo(*, scale: float, seed: int) -> tuple[Structure, Demo]:
+def generate_demo(*, scale: float, seed: int, progress: Callable[[str], None] = print) -> Context:
+    """Choose the structure and generate every part (nothing is written): ``ctx.generated``
+    holds each part's rows by name."""
     areas = list(AdminArea.objects.values_list("code", "level", "kind"))
     if not areas:
         raise DemoError("The administrative tree is empty: run `fupin load_areas` first.")
-    structure = choose(areas)
-    demo = generate(
-        structure,
+    ctx = Context(
+        structure=choose(areas),
         scale=scale,
         seed=seed,
-        first_household_id=next_id(Household),
-        first_person_id=next_id(Person),
-        advanced_villages=completed_by(structure, seed),
+        area_ids=dict(AdminArea.objects.values_list("code", "id")),
+        progress=progress,
     )
-    return structure, demo
+    for p in parts():
+        if p.prepare:
+            p.prepare(ctx)
+    for p in parts():
+        if p.generate:
+            t = time.perf_counter()
+            ctx.generated[p.name] = p.generate(ctx)
+            progress(f"{p.name}: generated in {time.perf_counter() - t:.1f} s")
+    return ctx
 
 
 def build_demo(*, scale: float, seed: int, progress: Callable[[str], None] = print) -> dict[str, Any]:
-    if Household.objects.exists():
-        raise DemoError("The registry already holds households; the demo loads into an empty registry.")
-    from fupin.programs.models import Batch
-
-    if Batch.objects.exists():
-        raise DemoError("Programs are already recorded; the demo loads into an empty database.")
-    t0 = time.perf_counter()
-    structure, demo = generate_demo(scale=scale, seed=seed)
-    progress(f"generated in {time.perf_counter() - t0:.1f} s: {demo.counts}")
+    message = occupied()
+    if message:
+        raise DemoError(message)
+    ctx = generate_demo(scale=scale, seed=seed, progress=progress)
     with transaction.atomic():
         t1 = time.perf_counter()
-        set_flags(structure)
-        for model, fields, rows in registry_tables(demo):
-            t = time.perf_counter()
-            written = bulk_insert(model, fields, rows)
-            progress(f"{model._meta.verbose_name_plural}: {written:,} rows in {time.perf_counter() - t:.1f} s")
-        reset_sequences(Household, Person, SecondaryCause, Helper, IncomeRecord, StatusEvent)
-        t = time.perf_counter()
-        program_counts = load_programs(structure, demo, scale=scale, seed=seed)
-        progress(f"programs and funds: {program_counts} in {time.perf_counter() - t:.1f} s")
-        create_demo_users(structure)
+        set_flags(ctx.structure)
+        counts: dict[str, int] = {}
+        for p in parts():
+            if p.write:
+                t = time.perf_counter()
+                written = p.write(ctx, ctx.generated.get(p.name)) or {}
+                counts.update(written)
+                progress(f"{p.name}: {dict(written)} in {time.perf_counter() - t:.1f} s")
+        create_demo_users(ctx.structure, [u for p in parts() if p.users for u in p.users(ctx)])
         summary = {
             "scale": scale,
             "seed": seed,
-            **demo.counts,
-            **program_counts,
-            "key_counties": len(structure.key_counties),
-            "key_villages": len(structure.key_villages),
-            "task_counties": len(structure.task_counties),
+            **counts,
+            "key_counties": len(ctx.structure.key_counties),
+            "key_villages": len(ctx.structure.key_villages),
+            "task_counties": len(ctx.structure.task_counties),
         }
         audit_log(actor=None, action="demo.build", object_type="demo", after=summary)
         progress(f"written in {time.perf_counter() - t1:.1f} s")
-    from fupin.funds.models import Account, Entry
-    from fupin.programs.models import Beneficiary, Project, VillagePlan
-
-    analyze(AdminArea, Household, Person, SecondaryCause, Helper, IncomeRecord, StatusEvent)
-    analyze(VillagePlan, Project, Beneficiary, Entry, Account)
+    analyze(AdminArea, *(model for p in parts() for model in p.analyze))
     return summary
 
 
-def load_programs(structure: Structure, demo: Demo, *, scale: float, seed: int) -> dict[str, int]:
-    """Batches, plans, projects, outputs, beneficiaries, labour and the funds ledger of the
-    demo (``fupin.demo.programs``), for the households just written."""
-    from fupin.programs.models import Project
-
-    area_ids = dict(AdminArea.objects.values_list("code", "id"))
-    hh = demo.households
-    programs = generate_programs(
-        structure,
-        seed=seed,
-        scale=scale,
-        area_ids=area_ids,
-        households={"id": hh.values("id"), "village_code": hh.values("village_code"), "status": hh.values("status")},
-        first_project_id=next_id(Project),
-    )
-    return write_programs(programs, area_ids)
+def describe(summary: dict[str, Any]) -> str:
+    """The parts' phrases of the summary ("6,920 poor households, ...")."""
+    return ", ".join(p.describe(summary) for p in parts() if p.describe)
 
 
 def set_flags(structure: Structure) -> None:
@@ -167,12 +111,12 @@ def set_flags(structure: Structure) -> None:
         AdminArea.objects.filter(code__in=structure.key_villages[i : i + 500]).update(key_village=True)
 
 
-def create_demo_users(structure: Structure) -> None:
+def create_demo_users(structure: Structure, extra: list[DemoUser] | None = None) -> None:
     from fupin.accounts.models import User
     from fupin.accounts.services import user_create
 
     clerk_village = sorted(v for v in structure.key_villages if v.startswith("230129"))[0]
-    users = [*DEMO_USERS, ("clerk", Role.VILLAGE, [clerk_village], "村文书", True)]
+    users = [*DEMO_USERS, DemoUser("clerk", Role.VILLAGE, [clerk_village], "村文书", True), *(extra or [])]
     for username, role, codes, name, identifiers in users:
         if not User.objects.filter(username=username).exists():
             user_create(

@@ -2,9 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fupin.demo.load import DEMO_PASSWORD, DemoError, build_demo
+from fupin.demo.load import DEMO_PASSWORD, DemoError, build_demo, describe, occupied
 from fupin.geo.services import areas_load, read_area_file
-from fupin.registry.models import Household
 
 
 class Command(BaseCommand):
@@ -23,7 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o):
-        if o["if_empty"] and Household.objects.exists():
+        if o["if_empty"] and occupied():
             self.stdout.write("The registry already holds data; the demo was not loaded again.")
             return
         if not 0 < o["scale"] <= 10:
@@ -34,9 +33,5 @@ class Command(BaseCommand):
             summary = build_demo(scale=o["scale"], seed=o["seed"], progress=self.stdout.write)
         except (DemoError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(
-            f"Demo province loaded in {time.perf_counter() - started:.1f} s: "
-            f"{summary['poor_households']:,} poor households, {summary['poor_people']:,} poor people, "
-            f"{summary['lifted_people']:,} people lifted out of poverty, {summary['households']:,} households."
-        )
+        self.stdout.write(f"Demo province loaded in {time.perf_counter() - started:.1f} s: {describe(summary)}.")
         self.stdout.write(f"Log in as province / {DEMO_PASSWORD} (also harbin, yanshou, bayan, clerk, auditor).")

@@ -15,6 +15,9 @@ not depend on ``--scale``; household counts do):
   (from 2009), paid 20 million yuan of fiscal funds and 31.426 million of integrated
   sector funds in 2009.
 
+This is the programs' part of the demo province (``fupin.demo.registry``); the funds part
+(``fupin.funds.demo``) writes the ledger generated here.
+
 Assumptions (no source gives them; docs/demo.md): batches 1 to 3 (2002-2003, 2004-2005,
 2006-2007) of 384, 500 and 750 villages, so that 2,384 villages were completed by 2009;
 which key villages are in which batch (a seeded draw); how the money splits between
@@ -31,8 +34,20 @@ from typing import Any
 
 import numpy as np
 
+from fupin.core.bulk import bulk_insert, next_id, reset_sequences
+from fupin.demo.registry import Context, part
 from fupin.demo.structure import Structure
 from fupin.programs.catalogue import CATALOGUE
+from fupin.programs.models import (
+    Batch,
+    Beneficiary,
+    ContiguousZone,
+    LabourInput,
+    OutputKind,
+    Project,
+    ProjectOutput,
+    VillagePlan,
+)
 
 PROGRAMS_STREAM = 2  # spawn key of the programs' own random stream
 
@@ -451,28 +466,14 @@ def generate_programs(
     return Programs(batches, plans, zones, projects, outputs, beneficiaries, labour, ledger, counts)
 
 
-def _yuan(fen: int) -> str:
+def yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
 
 
 def write_programs(programs: Programs, area_ids: dict[str, int]) -> dict[str, int]:
-    """Write the generated programs through the bulk path (inside the caller's
-    transaction). The ledger's accounts are the sums of its entries, as the services
-    would have left them (``fupin.funds.services.check_accounts`` agrees)."""
-    from fupin.core.bulk import bulk_insert, next_id, reset_sequences
-    from fupin.funds.models import Account, Entry
-    from fupin.programs.models import (
-        Batch,
-        Beneficiary,
-        ContiguousZone,
-        LabourInput,
-        OutputKind,
-        Project,
-        ProjectOutput,
-        VillagePlan,
-    )
-
+    """Write the generated programs (not the ledger: ``fupin.funds.demo``) through the bulk
+    path, inside the caller's transaction."""
     batch_ids = {}
     for b in programs.batches:
         batch_ids[b["number"]] = Batch.objects.create(**b).pk
@@ -494,7 +495,7 @@ def write_programs(programs: Programs, area_ids: dict[str, int]) -> dict[str, in
                 first_plan + i,
                 batch_ids[p["batch"]],
                 area_ids[p["village"]],
-                _yuan(p["planned_investment"]),
+                yuan(p["planned_investment"]),
                 p["status"],
                 p["started_on"],
                 p["accepted_on"],
@@ -547,7 +548,7 @@ def write_programs(programs: Programs, area_ids: dict[str, int]) -> dict[str, in
                 p["start_year"],
                 p["end_year"],
                 p["status"],
-                _yuan(p["budget"]),
+                yuan(p["budget"]),
                 "",
             )
             for p in programs.projects
@@ -572,53 +573,42 @@ def write_programs(programs: Programs, area_ids: dict[str, int]) -> dict[str, in
         ["project_id", "year", "persons", "person_days"],
         ((x["project_id"], x["year"], x["persons"], x["person_days"]) for x in programs.labour),
     )
-    bulk_insert(
-        Entry,
-        [
-            "number",
-            "kind",
-            "source",
-            "year",
-            "date",
-            "amount",
-            "area_id",
-            "to_area_id",
-            "project_id",
-            "document",
-            "note",
-        ],
-        (
-            (
-                f"DEMO-{e['year']}-{i:06d}",
-                e["kind"],
-                e["source"],
-                e["year"],
-                e["date"],
-                _yuan(e["fen"]),
-                e["area_id"],
-                e.get("to_area_id"),
-                e.get("project_id"),
-                f"黑扶资〔{e['year']}〕{(i % 240) + 1}号" if e["kind"] != "disbursement" else "",
-                "",
-            )
-            for i, e in enumerate(programs.ledger.entries, start=1)
-        ),
+    reset_sequences(VillagePlan, Project, ProjectOutput, Beneficiary, LabourInput)
+    return {k: v for k, v in programs.counts.items() if k != "fund_entries"}
+
+
+def _occupied() -> str | None:
+    if Batch.objects.exists():
+        return "Programs are already recorded; the demo loads into an empty database."
+    return None
+
+
+def _prepare(ctx: Context) -> None:
+    ctx.shared["advanced_villages"] = completed_by(ctx.structure, ctx.seed)
+
+
+def _generate(ctx: Context) -> Programs:
+    hh = ctx.generated["registry"].households
+    return generate_programs(
+        ctx.structure,
+        seed=ctx.seed,
+        scale=ctx.scale,
+        area_ids=ctx.area_ids,
+        households={"id": hh.values("id"), "village_code": hh.values("village_code"), "status": hh.values("status")},
+        first_project_id=next_id(Project),
     )
-    bulk_insert(
-        Account,
-        ["area_id", "project_id", "source", "year", "received", "allocated", "disbursed"],
-        (
-            (
-                node_id if node == "area" else None,
-                node_id if node == "project" else None,
-                source,
-                year,
-                _yuan(v["received"]),
-                _yuan(v["allocated"]),
-                _yuan(v["disbursed"]),
-            )
-            for (node, node_id, source, year), v in programs.ledger.accounts.items()
-        ),
-    )
-    reset_sequences(VillagePlan, Project, ProjectOutput, Beneficiary, LabourInput, Entry, Account)
-    return programs.counts
+
+
+def _write(ctx: Context, programs: Programs) -> dict[str, int]:
+    return write_programs(programs, ctx.area_ids)
+
+
+part(
+    "programs",
+    20,
+    prepare=_prepare,
+    generate=_generate,
+    write=_write,
+    occupied=_occupied,
+    analyze=(VillagePlan, Project, Beneficiary),
+)

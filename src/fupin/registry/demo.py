@@ -2,7 +2,8 @@
 
 Everything is vectorised with NumPy (one seeded Generator), so ``--scale 1`` (about 1.4
 million households and 4.3 million people) is generated in seconds. The result is a set
-of column arrays per table; ``fupin.demo.load`` writes them through the bulk path.
+of column arrays per table, written through the bulk path. It is the registry's part of the
+demo province (``fupin.demo.registry``, docs/adding-an-app.md "demo").
 
 Exact figures (at scale S, rounded half to even by Python's ``round``):
 - poor households at year end: round(692,000 S); their members: round(2,130,000 S);
@@ -17,12 +18,21 @@ The 两不愁三保障 items (and safe drinking water) come from a second Genera
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from django.db.models import Model
 
+from fupin.core.bulk import bulk_insert, next_id, reset_sequences
+from fupin.demo.registry import Context, part
 from fupin.demo.structure import Structure
+from fupin.demo.tables import Table, table_rows
+from fupin.geo.models import AdminArea
 from fupin.registry.choices import ASSURANCE_FIELDS
+from fupin.registry.models import Helper, Household, IncomeRecord, Person, SecondaryCause, StatusEvent
 
 POOR_HOUSEHOLDS = 692_000
 POOR_PEOPLE = 2_130_000
@@ -94,31 +104,6 @@ UNITS = [
     "县水务局",
 ]
 POSTS = ["科员", "副科长", "科长", "副局长", "驻村干部", "包村干部"]
-
-
-@dataclass
-class Table:
-    """Column arrays of one table. A column listed in ``categories`` holds small integer
-    codes into that array of values (like a pandas Categorical), which keeps the 12
-    million status events of ``--scale 1`` in a few hundred megabytes."""
-
-    fields: list[str]
-    columns: dict[str, np.ndarray] = field(default_factory=dict)
-    categories: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def values(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
-        column = self.columns[name][start:stop]
-        return self.categories[name][column] if name in self.categories else column
-
-    def encode(self, *names: str) -> Table:
-        for name in names:
-            uniques, codes = np.unique(self.columns[name], return_inverse=True)
-            self.categories[name] = uniques
-            self.columns[name] = codes.astype(np.int16)
-        return self
-
-    def __len__(self) -> int:
-        return len(next(iter(self.columns.values()))) if self.columns else 0
 
 
 @dataclass
@@ -784,3 +769,71 @@ def _incomes(rng, hh_id, sizes, pc_by_year, dibao, wubao, extra=None) -> Table:
     merged = {k: np.concatenate(v) for k, v in cols.items()}
     order = np.lexsort((merged["year"], merged["household_id"]))
     return Table(list(merged), {k: v[order] for k, v in merged.items()})
+
+
+# --- the registry's part of the demo province ----------------------------------------------
+MONEY_FIELDS = set(IncomeRecord.AMOUNT_FIELDS)
+
+
+def registry_tables(demo: Demo) -> list[tuple[type[Model], list[str], Iterator[tuple[Any, ...]]]]:
+    """(model, fields, rows) for each registry table of the generated demo, in write order."""
+    village_ids = dict(AdminArea.objects.filter(level="village").values_list("code", "id"))
+    lookup = np.vectorize(village_ids.__getitem__, otypes=[np.int64])
+    hh = demo.households
+    hh.columns["village_id"] = hh.columns["village_code"]
+    tables: list[tuple[type[Model], Table, dict[str, Callable[[np.ndarray], np.ndarray]] | None]] = [
+        (Household, hh, {"village_id": lookup}),
+        (SecondaryCause, demo.causes, None),
+        (Helper, demo.helpers, None),
+        (Person, demo.persons, None),
+        (IncomeRecord, demo.incomes, None),
+        (StatusEvent, demo.events, None),
+    ]
+    return [
+        (model, table.fields, table_rows(table, table.fields, convert, money=MONEY_FIELDS))
+        for model, table, convert in tables
+    ]
+
+
+def _occupied() -> str | None:
+    if Household.objects.exists():
+        return "The registry already holds households; the demo loads into an empty registry."
+    return None
+
+
+def _generate(ctx: Context) -> Demo:
+    return generate(
+        ctx.structure,
+        scale=ctx.scale,
+        seed=ctx.seed,
+        first_household_id=next_id(Household),
+        first_person_id=next_id(Person),
+        advanced_villages=ctx.shared.get("advanced_villages"),
+    )
+
+
+def _write(ctx: Context, demo: Demo) -> dict[str, int]:
+    for model, fields, rows in registry_tables(demo):
+        t = time.perf_counter()
+        written = bulk_insert(model, fields, rows)
+        ctx.progress(f"{model._meta.verbose_name_plural}: {written:,} rows in {time.perf_counter() - t:.1f} s")
+    reset_sequences(Household, Person, SecondaryCause, Helper, IncomeRecord, StatusEvent)
+    return demo.counts
+
+
+def _describe(summary: Mapping[str, Any]) -> str:
+    return (
+        f"{summary['poor_households']:,} poor households, {summary['poor_people']:,} poor people, "
+        f"{summary['lifted_people']:,} people lifted out of poverty, {summary['households']:,} households"
+    )
+
+
+part(
+    "registry",
+    10,
+    generate=_generate,
+    write=_write,
+    occupied=_occupied,
+    analyze=(Household, Person, SecondaryCause, Helper, IncomeRecord, StatusEvent),
+    describe=_describe,
+)
