@@ -204,12 +204,12 @@ def class_create(
     project: Project | None = None,
 ) -> TrainingClass:
     """Open a class, held by a base (in the base's county, or a village of it) or by an
-    organiser (in a county or a village)."""
+    organiser (anywhere: the province holds leaders classes, a county its village classes)."""
     code = check_text(code, field_name="code", record=None, max_length=rules.CODE_MAX_LENGTH, required=True)
     record = code
     check_role(actor, Role.COUNTY, record=record)
     if area_code:
-        area = _area(area_code, field_name="area", record=record, levels=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE))
+        area = _area(area_code, field_name="area", record=record, levels=tuple(Level))
     elif base is not None:
         area = base.county
     else:
