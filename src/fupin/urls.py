@@ -1,3 +1,8 @@
+"""The root URLconf: the API (the frameworks' routes, and those each app's ``api.py``
+registers: ``fupin.core.api.discover_api``), the pages of the frameworks mounted under a
+prefix of their own, and the web shell with the pages each app's ``urls.py`` brings
+(``fupin.web.urls.page_urls``). It names no domain app."""
+
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
@@ -10,47 +15,22 @@ from fupin.analytics.api import (
     MultidimensionalView,
     TargetingView,
 )
-from fupin.core.api import Router, api_not_found
+from fupin.core.api import api_not_found, discover_api, router
 from fupin.core.api_docs import DocsView, SchemaView
 from fupin.core.audit_api import AuditEventViewSet
-from fupin.funds.api import AccountViewSet, BalancesView, EntryViewSet, FundFlowView, HouseholdFundsView
 from fupin.geo.api import AdminAreaViewSet
-from fupin.programs.api import (
-    BatchViewSet,
-    BeneficiaryViewSet,
-    ContiguousZoneViewSet,
-    LabourInputViewSet,
-    OutputKindViewSet,
-    ProjectOutputViewSet,
-    ProjectViewSet,
-    VillagePlanViewSet,
-)
-from fupin.registry.api import (
-    HouseholdViewSet,
-    IncomeRecordViewSet,
-    PersonViewSet,
-    PovertyLineViewSet,
-    StatusEventViewSet,
-)
+from fupin.web.urls import page_urls
 
-router = Router()
 router.register("areas", AdminAreaViewSet, basename="area")
-router.register("households", HouseholdViewSet, basename="household")
-router.register("persons", PersonViewSet, basename="person")
-router.register("incomes", IncomeRecordViewSet, basename="income")
-router.register("status-events", StatusEventViewSet, basename="status-event")
-router.register("poverty-lines", PovertyLineViewSet, basename="poverty-line")
+app_api_urls = discover_api()  # each app's api.py registers its viewsets on the router
 router.register("audit", AuditEventViewSet, basename="audit")
-router.register("batches", BatchViewSet, basename="batch")
-router.register("village-plans", VillagePlanViewSet, basename="village-plan")
-router.register("zones", ContiguousZoneViewSet, basename="zone")
-router.register("projects", ProjectViewSet, basename="project")
-router.register("output-kinds", OutputKindViewSet, basename="output-kind")
-router.register("outputs", ProjectOutputViewSet, basename="output")
-router.register("beneficiaries", BeneficiaryViewSet, basename="beneficiary")
-router.register("labour-inputs", LabourInputViewSet, basename="labour-input")
-router.register("fund-entries", EntryViewSet, basename="fund-entry")
-router.register("fund-accounts", AccountViewSet, basename="fund-account")
+
+# the frameworks whose pages live under a prefix of their own
+MOUNTED = {
+    "fupin.accounts": "account/",
+    "fupin.exchange": "exchange/",
+    "fupin.analytics": "reports/",
+}
 
 urlpatterns = [
     path("api/reports/annual/", AnnualReportView.as_view(), name="api-annual-report"),
@@ -58,9 +38,7 @@ urlpatterns = [
     path("api/dynamics/", DynamicsView.as_view(), name="api-dynamics"),
     path("api/targeting/", TargetingView.as_view(), name="api-targeting"),
     path("api/multidimensional/", MultidimensionalView.as_view(), name="api-multidimensional"),
-    path("api/funds/balances/", BalancesView.as_view(), name="api-fund-balances"),
-    path("api/funds/flow/", FundFlowView.as_view(), name="api-fund-flow"),
-    path("api/funds/households/<str:code>/", HouseholdFundsView.as_view(), name="api-household-funds"),
+    path("api/", include(app_api_urls)),
     path("api/", include(router.urls)),
     # for logged-in users only; no inline script (fupin.core.api_docs)
     path("api/schema/", SchemaView.as_view(), name="schema"),
@@ -68,10 +46,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", include("fupin.accounts.urls")),
-    path("exchange/", include("fupin.exchange.urls")),
-    path("reports/", include("fupin.analytics.urls")),
-    path("", include("fupin.web.urls")),
+    *(path(prefix, include(f"{app}.urls")) for app, prefix in MOUNTED.items()),
+    *page_urls(exclude=MOUNTED),
 ]
 
 

@@ -132,3 +132,34 @@ class Router(DefaultRouter):
             lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or "pk"
             return f"(?P<{lookup_prefix}{lookup_url_kwarg}>{ID_PATTERN})"
         return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+# The API's routes. Each app registers its viewsets on ``router`` from its ``api.py`` when
+# that is imported, and lists its other views, with paths relative to ``/api/``, in the
+# module's ``api_urls``:
+#
+#     from django.urls import path
+#     from fupin.core.api import router
+#
+#     router.register("fund-entries", EntryViewSet, basename="fund-entry")
+#     api_urls = [path("funds/balances/", BalancesView.as_view(), name="api-fund-balances")]
+#
+# The root URLconf calls ``discover_api()``, which imports every installed app's ``api.py``
+# and returns their ``api_urls``, then mounts them and ``router.urls`` under ``/api/``.
+router = Router()
+
+
+def discover_api() -> list[Any]:
+    """Import the ``api.py`` of every installed app (in ``INSTALLED_APPS`` order), which
+    registers its viewsets on ``router``; the ``api_urls`` they list, in that order."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    extra: list[Any] = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "api"):
+            module = import_module(f"{config.name}.api")
+            extra.extend(getattr(module, "api_urls", []))
+    return extra

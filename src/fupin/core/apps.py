@@ -30,5 +30,9 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
+        from django.utils.module_loading import autodiscover_modules
+
         connection_created.connect(_on_connection, dispatch_uid="fupin.core.audit_function")
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="fupin.core.audit_triggers")
+        # each app's audit actions with their labels (fupin.core.audit.register_actions)
+        autodiscover_modules("actions")

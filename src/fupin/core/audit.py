@@ -113,3 +113,32 @@ def audit_log(
     event.hash = event_hash({f: getattr(event, f) for f in FIELDS}, event.prev_hash)
     event.save(force_insert=True)
     return event
+
+
+# --- action labels ---------------------------------------------------------------------------
+#
+# Each app registers the actions its services write, with their labels (lazy, so in the
+# language of the page), from its ``actions.py`` (found by ``autodiscover_modules("actions")``
+# in ``CoreConfig.ready``):
+#
+#     from django.utils.translation import gettext_lazy as _
+#     from fupin.core.audit import register_actions
+#
+#     register_actions({"fund.allocation": _("allocated funds"), ...})
+
+_action_labels: dict[str, Any] = {}
+
+
+def register_actions(labels: Mapping[str, Any]) -> None:
+    """Register audit action codes with their readable labels (``gettext_lazy`` strings)."""
+    _action_labels.update(labels)
+
+
+def action_label(action: str) -> str:
+    """The readable label of an audit action, or the code itself if no app registered it."""
+    label = _action_labels.get(action)
+    return str(label) if label is not None else action
+
+
+def registered_actions() -> dict[str, Any]:
+    return dict(_action_labels)

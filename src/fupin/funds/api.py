@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fupin.core.api import router
 from fupin.core.areacodes import normalize
 from fupin.core.errors import InvalidInput, NotFound
 from fupin.core.policy import check_scope
@@ -368,3 +370,15 @@ class HouseholdFundsView(APIView):
         if household is None:
             raise NotFound(record=code, field="household")
         return Response(HouseholdFundsSerializer(selectors.household_funds(household)).data)
+
+
+# --- routes (discovered by the root URLconf: fupin.core.api.discover_api) -------------------
+
+router.register("fund-entries", EntryViewSet, basename="fund-entry")
+router.register("fund-accounts", AccountViewSet, basename="fund-account")
+
+api_urls = [
+    path("funds/balances/", BalancesView.as_view(), name="api-fund-balances"),
+    path("funds/flow/", FundFlowView.as_view(), name="api-fund-flow"),
+    path("funds/households/<str:code>/", HouseholdFundsView.as_view(), name="api-household-funds"),
+]

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fupin.core.api import ID_PATTERN, column_integer
+from fupin.core.api import ID_PATTERN, column_integer, router
 from fupin.core.errors import InvalidInput, NotFound
 from fupin.programs import selectors, services
 from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS, Category, ProgramType, ProjectStatus, Unit
@@ -586,3 +586,15 @@ __all__ = [
     "ProjectViewSet",
     "VillagePlanViewSet",
 ]
+
+
+# --- routes (discovered by the root URLconf: fupin.core.api.discover_api) -------------------
+
+router.register("batches", BatchViewSet, basename="batch")
+router.register("village-plans", VillagePlanViewSet, basename="village-plan")
+router.register("zones", ContiguousZoneViewSet, basename="zone")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("output-kinds", OutputKindViewSet, basename="output-kind")
+router.register("outputs", ProjectOutputViewSet, basename="output")
+router.register("beneficiaries", BeneficiaryViewSet, basename="beneficiary")
+router.register("labour-inputs", LabourInputViewSet, basename="labour-input")

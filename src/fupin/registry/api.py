@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fupin.core.api import column_integer
+from fupin.core.api import column_integer, router
 from fupin.core.masking import mask_birth_date
 from fupin.core.policy import can_view_identifiers
 from fupin.registry import idnumbers, services
@@ -586,3 +586,12 @@ class PovertyLineViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
             source=data["source"],
         )
         return Response(PovertyLineSerializer(line).data, status=status.HTTP_201_CREATED)
+
+
+# --- routes (discovered by the root URLconf: fupin.core.api.discover_api) -------------------
+
+router.register("households", HouseholdViewSet, basename="household")
+router.register("persons", PersonViewSet, basename="person")
+router.register("incomes", IncomeRecordViewSet, basename="income")
+router.register("status-events", StatusEventViewSet, basename="status-event")
+router.register("poverty-lines", PovertyLineViewSet, basename="poverty-line")

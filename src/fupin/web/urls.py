@@ -1,41 +1,44 @@
-from django.urls import path
+"""The web shell's pages and the discovered pages of the apps.
+
+The root URLconf mounts ``page_urls()``: the shell's own pages (the area browser) and the
+``urls.py`` of every installed Fupin app that the root URLconf does not mount under a
+prefix of its own. An app's ``urls.py`` without ``app_name`` joins the ``web`` namespace
+(``{% url 'web:household_detail' code %}``); one with ``app_name`` keeps its own. Paths are
+written from the site root (``households/<str:code>/``)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.urls import include, path
+from django.utils.module_loading import module_has_submodule
 
 from fupin.web import views
 
 app_name = "web"
-urlpatterns = [
+urlpatterns: list[Any] = [
     path("", views.home, name="home"),
     path("areas/search/", views.area_search, name="area_search"),
     path("areas/<str:code>/", views.area_detail, name="area_detail"),
-    path("households/", views.household_list, name="household_list"),
-    path("households/new/", views.household_register, name="household_register"),
-    path("households/new/member-row/", views.member_row, name="member_row"),
-    path("households/<str:code>/", views.household_detail, name="household_detail"),
-    path("households/<str:code>/edit/", views.household_edit, name="household_edit"),
-    path("households/<str:code>/step/", views.household_step, name="household_step"),
-    path("households/<str:code>/members/new/", views.member_add, name="member_add"),
-    path("households/<str:code>/income/", views.income_enter, name="income_enter"),
-    path("programs/", views.batch_list, name="batch_list"),
-    path("programs/batches/new/", views.batch_create, name="batch_create"),
-    path("programs/batches/<int:number>/", views.batch_detail, name="batch_detail"),
-    path("programs/batches/<int:number>/plans/new/", views.plan_create, name="plan_create"),
-    path("programs/plans/<str:village>/", views.plan_detail, name="plan_detail"),
-    path("programs/plans/<str:village>/projects/new/", views.project_create, name="project_create"),
-    path("programs/plans/<str:village>/start/", views.plan_start, name="plan_start"),
-    path("programs/plans/<str:village>/checklist/", views.plan_checklist, name="plan_checklist"),
-    path("programs/plans/<str:village>/accept/", views.plan_accept, name="plan_accept"),
-    path("programs/projects/<str:code>/", views.project_detail, name="project_detail"),
-    path("programs/projects/<str:code>/edit/", views.project_update, name="project_update"),
-    path("programs/projects/<str:code>/outputs/", views.output_record, name="output_record"),
-    path("programs/projects/<str:code>/disburse/", views.disburse, name="disburse"),
-    path("programs/projects/<str:code>/labour/", views.labour_record, name="labour_record"),
-    path("programs/projects/<str:code>/beneficiaries/", views.beneficiaries_add, name="beneficiaries_add"),
-    path("programs/zones/", views.zone_list, name="zone_list"),
-    path("programs/zones/new/", views.zone_create, name="zone_create"),
-    path("programs/zones/<str:code>/", views.zone_detail, name="zone_detail"),
-    path("programs/zones/<str:code>/projects/new/", views.zone_project_create, name="zone_project_create"),
-    path("funds/", views.funds_area, name="funds_area"),
-    path("funds/<str:area>/appropriate/", views.appropriate, name="appropriate"),
-    path("funds/<str:area>/allocate/", views.allocate, name="allocate"),
-    path("funds/entries/<int:pk>/reverse/", views.entry_reverse, name="entry_reverse"),
 ]
+
+
+def page_urls(exclude: Collection[str] = ()) -> list[Any]:
+    """The shell's patterns with those of the apps' ``urls.py`` (in ``INSTALLED_APPS``
+    order), leaving out the apps named in ``exclude`` (mounted elsewhere)."""
+    merged = list(urlpatterns)
+    own: list[Any] = []
+    for config in apps.get_app_configs():
+        if config.name in exclude or config.name == __package__ or not config.name.startswith("fupin."):
+            continue
+        if not module_has_submodule(config.module, "urls"):
+            continue
+        module = import_module(f"{config.name}.urls")
+        if getattr(module, "app_name", None):
+            own.append(path("", include(module)))
+        else:
+            merged.extend(module.urlpatterns)
+    return [path("", include((merged, app_name))), *own]

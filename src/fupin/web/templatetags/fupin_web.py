@@ -12,6 +12,8 @@ from django import forms, template
 from fupin.core.masking import mask_birth_date
 from fupin.core.policy import can_view_identifiers
 from fupin.registry import idnumbers
+from fupin.web import navigation
+from fupin.web import panels as web_panels
 from fupin.web.forms import localized_name
 
 register = template.Library()
@@ -70,3 +72,19 @@ def quantity(value: Any) -> str:
         return ""
     number = Decimal(value).normalize()
     return f"{number:f}"
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context: template.Context) -> list[dict[str, Any]]:
+    """The main menu's entries that the apps registered (``fupin.web.navigation``)."""
+    request = context.get("request")
+    return navigation.menu(request) if request is not None else []
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: template.Context, page: str, obj: Any, slot: str = "main") -> str:
+    """The panels the apps add to this page (``fupin.web.panels``), rendered in order."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return web_panels.render(request, page, obj, slot=slot)
