@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fupin.core.api import column_integer
+from fupin.core.api import column_integer, router
 from fupin.core.errors import InvalidInput, NotFound
 from fupin.core.policy import can_view_identifiers
 from fupin.core.validation import YEARS
@@ -550,12 +550,10 @@ class AllocationView(APIView):
         return Response(AllocationSerializer(data).data)
 
 
-# the app's routes: (prefix, viewset, basename) for the API router, and its plain views
-ROUTES = [
-    ("training/bases", TrainingBaseViewSet, "training-base"),
-    ("training/classes", TrainingClassViewSet, "training-class"),
-    ("training/enrolments", EnrolmentViewSet, "training-enrolment"),
-    ("training/transfers", TransferViewSet, "training-transfer"),
-    ("training/targets", TargetViewSet, "training-target"),
-]
-urlpatterns = [path("training/allocation/", AllocationView.as_view(), name="api-training-allocation")]
+# the app's routes (found by ``fupin.core.api.discover_api``)
+router.register("training/bases", TrainingBaseViewSet, basename="training-base")
+router.register("training/classes", TrainingClassViewSet, basename="training-class")
+router.register("training/enrolments", EnrolmentViewSet, basename="training-enrolment")
+router.register("training/transfers", TransferViewSet, basename="training-transfer")
+router.register("training/targets", TargetViewSet, basename="training-target")
+api_urls = [path("training/allocation/", AllocationView.as_view(), name="api-training-allocation")]
