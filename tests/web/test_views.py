@@ -213,7 +213,7 @@ def test_list_queries_do_not_grow_with_the_page(
 
 
 def test_list_paginates_by_50(client, province_user, make_household, yanshou_village):
-    from fupin.web.views import households
+    from fupin.registry.views import households
 
     for _ in range(3):
         make_household(yanshou_village, per_capita=None)

@@ -29,7 +29,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
-
         from django.utils.module_loading import autodiscover_modules
 
         connection_created.connect(_on_connection, dispatch_uid="fupin.core.audit_function")

@@ -1,8 +1,9 @@
-"""The funds' pages: an area's balances and flow, appropriation, allocation, reversal. They join the ``web`` namespace (no ``app_name``): ``web:<name>``."""
+"""The funds' pages: an area's balances and flow, appropriation, allocation, reversal.
+They join the shell's ``web`` namespace (no ``app_name``): ``web:<name>``."""
 
 from django.urls import path
 
-from fupin.web import views
+from fupin.funds import views
 
 urlpatterns = [
     path("funds/", views.funds_area, name="funds_area"),

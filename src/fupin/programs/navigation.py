@@ -5,7 +5,5 @@ from django.utils.translation import gettext_lazy as _
 from fupin.web import navigation
 
 navigation.register(
-    navigation.MenuItem(
-        _("Programs"), "web:batch_list", active=navigation.path_prefixes("/programs/"), order=40
-    )
+    navigation.MenuItem(_("Programs"), "web:batch_list", active=navigation.path_prefixes("/programs/"), order=40)
 )

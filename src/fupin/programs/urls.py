@@ -1,8 +1,9 @@
-"""The programs' pages: batches, village plans, projects and contiguous zones. They join the ``web`` namespace (no ``app_name``): ``web:<name>``."""
+"""The programs' pages: batches, village plans, projects and contiguous zones.
+They join the shell's ``web`` namespace (no ``app_name``): ``web:<name>``."""
 
 from django.urls import path
 
-from fupin.web import views
+from fupin.programs import views
 
 urlpatterns = [
     path("programs/", views.batch_list, name="batch_list"),

@@ -1,8 +1,9 @@
-"""The registry's pages: the household list, register, page, edit and workflow. They join the ``web`` namespace (no ``app_name``): ``web:<name>``."""
+"""The registry's pages: the household list, register, page, edit and workflow.
+They join the shell's ``web`` namespace (no ``app_name``): ``web:<name>``."""
 
 from django.urls import path
 
-from fupin.web import views
+from fupin.registry import views
 
 urlpatterns = [
     path("households/", views.household_list, name="household_list"),
@@ -12,5 +13,6 @@ urlpatterns = [
     path("households/<str:code>/edit/", views.household_edit, name="household_edit"),
     path("households/<str:code>/step/", views.household_step, name="household_step"),
     path("households/<str:code>/members/new/", views.member_add, name="member_add"),
+    path("households/<str:code>/members/<int:pk>/", views.person_detail, name="person_detail"),
     path("households/<str:code>/income/", views.income_enter, name="income_enter"),
 ]

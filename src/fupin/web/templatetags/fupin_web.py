@@ -9,9 +9,8 @@ from typing import Any
 
 from django import forms, template
 
-from fupin.core.masking import mask_birth_date
+from fupin.core.masking import mask_birth_date, mask_id, mask_phone
 from fupin.core.policy import can_view_identifiers
-from fupin.registry import idnumbers
 from fupin.web import navigation
 from fupin.web import panels as web_panels
 from fupin.web.forms import localized_name
@@ -28,14 +27,14 @@ def _show(context: template.Context) -> bool:
 def masked_id(context: template.Context, number: str) -> str:
     if not number:
         return ""
-    return number if _show(context) else idnumbers.mask(number)
+    return number if _show(context) else mask_id(number)
 
 
 @register.simple_tag(takes_context=True)
 def masked_phone(context: template.Context, phone: str) -> str:
     if not phone:
         return ""
-    return phone if _show(context) else idnumbers.mask_phone(phone)
+    return phone if _show(context) else mask_phone(phone)
 
 
 @register.simple_tag(takes_context=True)

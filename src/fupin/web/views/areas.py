@@ -1,5 +1,5 @@
-"""The area browser: from the province down to a village, the poor households and people
-of each area the user answers for."""
+"""The area browser: from the province down to a village, each area the user answers for,
+with what the apps show of it (the registry: its poor households and people)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from fupin.core.choices import Role
 from fupin.geo.choices import Level
 from fupin.geo.filters import AdminAreaFilterSet
 from fupin.geo.models import AdminArea
-from fupin.registry.selectors import area_figures
 from fupin.web.views.common import visible_ancestors
 
 PROVINCE_CODE = "230000000000"
@@ -45,21 +44,8 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _render_area(request: HttpRequest, area: AdminArea) -> HttpResponse:
-    user = request.user
-    child_level = area.child_level()
-    figures = area_figures(user=user, area=area)
-    children = figures["children"]
-    peak = max((row["poor_households"] for row in children), default=0)
-    for row in children:  # the width of the row's bar, relative to the largest child
-        row["bar"] = round(100 * row["poor_households"] / peak) if peak else 0
-    context = {
-        "area": area,
-        "ancestors": visible_ancestors(user, area),
-        "totals": figures["totals"],
-        "children": children,
-        "child_level": Level(child_level).label if child_level else "",
-        "is_village": area.level == Level.VILLAGE,
-    }
+    """The area's head and breadcrumb; the apps' figures of it are panels (``fupin.web.panels``)."""
+    context = {"area": area, "ancestors": visible_ancestors(request.user, area)}
     return render(request, "web/areas/detail.html", context)
 
 

@@ -1,31 +1,30 @@
-"""What the web views share: the one rendering of service errors, household lookups, and
-the readable, masked form of audit events."""
+"""What the views of the shell and of the apps share: the one rendering of service errors,
+the forms' submit, the breadcrumb, and the readable, masked form of audit events (the apps
+register their labels: ``fupin.core.audit.register_actions``, ``fupin.web.history``)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_htmx.middleware import HtmxDetails
 
+from fupin.core import audit
 from fupin.core.areacodes import ancestor_codes
 from fupin.core.errors import ApplicationError
 from fupin.core.masking import BIRTH_DATE_KEYS, IDENTIFIER_KEYS, PHONE_KEYS, mask_value
 from fupin.core.models import AuditEvent
-from fupin.core.policy import can_view_identifiers, role_rank
+from fupin.core.policy import ROLE_RANK, can_view_identifiers, role_rank
 from fupin.geo.models import AdminArea
-from fupin.registry.choices import Action, Cause
-from fupin.registry.models import Household, IncomeRecord, Person
-from fupin.registry.selectors import household_get
+from fupin.web import history
 
 # --- errors ---------------------------------------------------------------------------------
 
@@ -74,28 +73,78 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+# --- forms of the apps' pages ---------------------------------------------------------------------------------------
+
+
+def _field_label(field: str, form: forms.Form | None, models_: tuple[type[models.Model], ...]) -> str:
+    if form is not None and field in form.fields:
+        return str(form.fields[field].label or field)
+    for model in models_:
+        try:
+            return str(model._meta.get_field(field).verbose_name)  # type: ignore[union-attr]
+        except FieldDoesNotExist:
+            continue
+    return field
+
+
+def show_service_error(
+    request: HttpRequest,
+    exc: ApplicationError,
+    *,
+    form: forms.Form | None = None,
+    models_: tuple[type[models.Model], ...] = (),
+) -> None:
+    """A service's error as a message naming the record and the field ("G-001 · amount:
+    …"), and on the form, at the field it names (or the form as a whole)."""
+    message = str(exc.message)
+    label = _field_label(exc.field, form, models_) if exc.field else ""
+    where = " · ".join(part for part in (exc.record or "", label) if part)
+    messages.error(request, f"{where}: {message}" if where else message)
+    if form is None:
+        return
+    if not hasattr(form, "cleaned_data"):
+        form.is_valid()
+    form.add_error(exc.field if exc.field in form.fields else None, message)
+
+
+def invalid_form(request: HttpRequest) -> None:
+    messages.error(request, _("Please correct the errors in the form."))
+
+
+def has_role(user: Any, minimum: str) -> bool:
+    """Whether the user holds ``minimum`` or a higher office role: the forms of a page are
+    shown only to the roles their services accept."""
+    return role_rank(user) >= ROLE_RANK[minimum]
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[Any], Any],
+    *,
+    done: Callable[[Any], str],
+    models_: tuple[type[models.Model], ...] = (),
+) -> tuple[bool, Any]:
+    """Run one service on a posted form: ``(True, result)`` with a success message, or
+    ``(False, None)`` with the form's or the service's errors shown (nothing written)."""
+    if not form.is_valid():
+        invalid_form(request)
+        return False, None
+    try:
+        result = call(form.cleaned_data)
+    except ApplicationError as exc:
+        show_service_error(request, exc, form=form, models_=models_)
+        return False, None
+    messages.success(request, done(result))
+    return True, result
+
+
 # --- lookups --------------------------------------------------------------------------------
-
-
-def visible_household_or_404(request: HttpRequest, code: str) -> Household:
-    household = household_get(user=request.user, code=code)
-    if household is None:
-        raise Http404(_("No household with this code in your areas."))
-    return household
 
 
 def visible_ancestors(user: Any, area: AdminArea) -> list[AdminArea]:
     """The area's ancestors that the user may see, from the province down (the breadcrumb)."""
     return list(AdminArea.objects.visible_to(user).filter(code__in=ancestor_codes(area.code)).order_by("code"))
-
-
-def household_for_write(code: str) -> Household:
-    """Unscoped fetch by code, only to hand to a service: the service checks the scope
-    itself and raises OutOfScope, which the view renders."""
-    household = Household.objects.select_related("village").filter(code=code).first()
-    if household is None:
-        raise Http404(_("No household with this code."))
-    return household
 
 
 def can_write(user: Any) -> bool:
@@ -104,42 +153,13 @@ def can_write(user: Any) -> bool:
 
 # --- history --------------------------------------------------------------------------------
 
-_MODELS: dict[str, type[models.Model]] = {
-    "registry.household": Household,
-    "registry.person": Person,
-    "registry.incomerecord": IncomeRecord,
-}
-_EXTRA_LABELS = {
-    "secondary_causes": gettext_lazy("secondary causes"),
-    "helpers": gettext_lazy("helpers"),
-    "members": gettext_lazy("members"),
-    "per_capita_net_income": gettext_lazy("per capita net income"),
-    "village": gettext_lazy("village"),
-}
-_ACTIONS = {
-    "household.register": gettext_lazy("registered the household"),
-    "household.update": gettext_lazy("edited the household"),
-    "household.delete": gettext_lazy("deleted the household"),
-    "member.add": gettext_lazy("added a member"),
-    "member.update": gettext_lazy("edited a member"),
-    "member.remove": gettext_lazy("removed a member"),
-    "member.move": gettext_lazy("moved a member"),
-    "income.save": gettext_lazy("entered income"),
-    "beneficiary.add": gettext_lazy("recorded as a beneficiary of a project"),
-    "beneficiary.remove": gettext_lazy("removed from a project's beneficiaries"),
-}
 _SECRET = {*IDENTIFIER_KEYS, *PHONE_KEYS, *BIRTH_DATE_KEYS}
-_MEMBER_SUMMARY = ("name", "id_number", "relation")
 _HIDDEN = {"id", "household_id"}
 
 
 def action_label(action: str) -> str:
-    if action in _ACTIONS:
-        return str(_ACTIONS[action])
-    step = action.removeprefix("household.")
-    if step in Action.values:
-        return str(Action(step).label)
-    return action
+    """The readable label of an audit action (the apps register them: ``fupin.core.audit``)."""
+    return audit.action_label(action)
 
 
 class _Describer:
@@ -161,9 +181,9 @@ class _Describer:
         return None
 
     def label(self, model: type[models.Model] | None, key: str) -> str:
-        name = key.removesuffix("_id")
-        if name in _EXTRA_LABELS:
-            return str(_EXTRA_LABELS[name])
+        extra = history.label_for(key.removesuffix("_id"))
+        if extra is not None:
+            return str(extra)
         f = self.field(model, key)
         return str(getattr(f, "verbose_name", key)) if f is not None else key
 
@@ -175,27 +195,15 @@ class _Describer:
         if key == "village_id" and isinstance(value, int) and value in self.villages:
             area = self.villages[value]
             return f"{area.code} {area.display_name}"
-        if key == "secondary_causes" and isinstance(value, list):
-            return ", ".join(str(Cause(c).label) if c in Cause.values else str(c) for c in value) or "—"
-        if key == "members" and isinstance(value, list):
-            return "; ".join(self.member(m) for m in value if isinstance(m, dict))
-        if key == "helpers" and isinstance(value, list):
-            return (
-                "; ".join(
-                    " ".join(self.value(None, k, v) for k, v in h.items() if v) for h in value if isinstance(h, dict)
-                )
-                or "—"
-            )
+        formatter = history.formatter_for(key)
+        if formatter is not None:
+            return formatter(self, value)
         if isinstance(value, bool):
             return _("yes") if value else _("no")
         f = self.field(model, key)
         if f is not None and f.choices:
             return str(dict(f.flatchoices).get(value, value))
         return str(value)
-
-    def member(self, data: dict[str, Any]) -> str:
-        parts = [self.value(Person, k, data.get(k)) for k in _MEMBER_SUMMARY if data.get(k)]
-        return " ".join(parts)
 
 
 def _empty(value: Any) -> bool:
@@ -208,15 +216,6 @@ def _empty(value: Any) -> bool:
         return False
 
 
-def _subject(event: AuditEvent) -> str:
-    """What the event is about, when it is not the household itself."""
-    if event.object_type == "registry.incomerecord":
-        return str((event.after or event.before or {}).get("year", ""))
-    if event.object_type == "registry.household":
-        return ""
-    return event.object_repr
-
-
 def describe_history(user: Any, events: Sequence[AuditEvent]) -> list[dict[str, Any]]:
     """Each event with its changes as (label, before, after) rows, ready to show. Internal
     ids are left out; when a record is created, so are its empty and zero values."""
@@ -227,13 +226,13 @@ def describe_history(user: Any, events: Sequence[AuditEvent]) -> list[dict[str, 
     describe = _Describer(user, villages)
     rows = []
     for event in events:
-        model = _MODELS.get(event.object_type)
+        model = history.model_for(event.object_type)
         created = event.before is None
         rows.append(
             {
                 "event": event,
                 "action": action_label(event.action),
-                "subject": _subject(event),
+                "subject": history.subject_for(event),
                 "changes": [
                     (
                         describe.label(model, key),
