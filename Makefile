@@ -57,6 +57,7 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
+	PYTHONPATH=src $(BIN)/lint-imports
 	$(FUPIN) makemigrations --check --dry-run
 	$(FUPIN) check
 

@@ -24,6 +24,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from fupin.core.errors import ApplicationError, from_django_validation
+from fupin.core.validation import YEARS
 
 # The integer columns' ranges on every database Fupin runs on (PostgreSQL's, which are also
 # the portable ones: SQLite would store more, PostgreSQL refuses it).
@@ -105,6 +106,18 @@ def api_not_found(request: HttpRequest, exception: Exception | None = None) -> J
 
 
 # --- integers -----------------------------------------------------------------------------------
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any, **kw: Any) -> dict[str, Any]:
+    """``data`` through an input serializer: its validated data, or the 400 naming the fields."""
+    s = serializer_class(data=data, **kw)
+    s.is_valid(raise_exception=True)
+    return dict(s.validated_data)
+
+
+def year_field(**kw: Any) -> serializers.IntegerField:
+    """A year of Fupin's range (``fupin.core.validation.YEARS``)."""
+    return serializers.IntegerField(min_value=YEARS[0], max_value=YEARS[1], **kw)
 
 
 def column_integer(model: type[Model], field_name: str, **kwargs: Any) -> serializers.IntegerField:

@@ -7,7 +7,7 @@ from rest_framework import serializers, viewsets
 from fupin.core.masking import mask_identifiers
 from fupin.core.models import AuditEvent
 from fupin.core.policy import can_view_identifiers
-from fupin.core.scoping import _scope_ranges
+from fupin.core.scoping import scope_ranges
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -50,7 +50,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
         from django.db.models import Q
 
         qs = AuditEvent.objects.order_by("-at", "-id")
-        ranges = _scope_ranges(self.request.user)
+        ranges = scope_ranges(self.request.user)
         if ranges is None:
             return qs
         q = Q(pk__in=[])

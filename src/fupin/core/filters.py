@@ -45,7 +45,7 @@ class AreaCodeFilter(django_filters.CharFilter):
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value:
             return qs
-        return qs.filter(area_q(self.lookup, [descendant_range(value)]))
+        return qs.filter(area_q(self.lookup, [descendant_range(value)], model=qs.model))
 
 
 class YearFilter(django_filters.NumberFilter):

@@ -7,7 +7,11 @@ is one indexed range condition on the code: ``code BETWEEN 230102000000 AND 2301
 
 ``ScopedQuerySet.visible_to(user)`` applies it. A model says how it reaches its area with
 ``area_lookup`` (``"village"`` for a household, ``"household__village"`` for a member, ``""``
-for an area itself).
+for an area itself). The area model is the one that lookup leads to (any model with a
+``code``): core knows no geo model.
+
+``scope_ranges(user)`` is the public form of a user's scope, for the code that filters by
+code itself (the exchange's planner, the audit log).
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from django.db.models import Q
 CodeRange = tuple[str, str]
 
 
-def _scope_ranges(user: Any) -> list[CodeRange] | None:
-    """None means everything; an empty list means nothing."""
+def scope_ranges(user: Any) -> list[CodeRange] | None:
+    """The code ranges a user sees: None means everything; an empty list means nothing."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     if getattr(user, "is_superuser", False):
@@ -30,25 +34,41 @@ def _scope_ranges(user: Any) -> list[CodeRange] | None:
     return list(ranges) if ranges is not None else None
 
 
-def _ranges_q(field: str, ranges: list[CodeRange]) -> Q:
+# the old private name, still imported by some modules: use scope_ranges
+_scope_ranges = scope_ranges
+
+
+def ranges_q(field: str, ranges: list[CodeRange]) -> Q:
+    """Rows whose code ``field`` lies in one of the ranges."""
     q = Q(pk__in=[])
     for lo, hi in ranges:
         q |= Q(**{f"{field}__range": (lo, hi)})
     return q
 
 
-def area_q(lookup: str, ranges: list[CodeRange]) -> Q:
-    """Rows whose area (reached by ``lookup``) lies in one of the code ranges.
+def related_model(model: type[models.Model], lookup: str) -> type[models.Model]:
+    """The model that ``lookup`` (``"household__village"``) leads to from ``model``."""
+    for name in lookup.split("__"):
+        target = model._meta.get_field(name).related_model
+        if target is None or isinstance(target, str):
+            raise ValueError(f"{model.__name__}.{name} of {lookup!r} is not a relation")
+        model = target
+    return model
+
+
+def area_q(lookup: str, ranges: list[CodeRange], *, model: type[models.Model] | None = None) -> Q:
+    """Rows of ``model`` whose area (reached by ``lookup``) lies in one of the code ranges.
 
     For another model this is ``area_id IN (SELECT id FROM area WHERE code BETWEEN ...)``
     rather than a join, so the database can still walk the model's own indexes (its
-    ordering, its status) and only probe the small set of area ids."""
+    ordering, its status) and only probe the small set of area ids. The area model is the
+    one ``lookup`` leads to from ``model`` (needed unless ``lookup`` is empty)."""
     if not lookup:
-        return _ranges_q("code", ranges)
-    from django.apps import apps
-
-    area_model = apps.get_model("geo", "AdminArea")
-    areas = area_model._default_manager.filter(_ranges_q("code", ranges)).values("pk")
+        return ranges_q("code", ranges)
+    if model is None:
+        raise TypeError("area_q needs the model the lookup starts from")
+    area_model = related_model(model, lookup)
+    areas = area_model._default_manager.filter(ranges_q("code", ranges)).values("pk")
     return Q(**{f"{lookup}__in": areas})
 
 
@@ -65,22 +85,22 @@ class ScopedQuerySet(models.QuerySet):
     also_visible_by: tuple[str, ...] = ()
 
     def visible_to(self, user: Any) -> Self:
-        ranges = _scope_ranges(user)
+        ranges = scope_ranges(user)
         if ranges is None:
             return self
         if not ranges:
             return self.none()
-        q = area_q(self.area_lookup, ranges)
+        q = area_q(self.area_lookup, ranges, model=self.model)
         for lookup in self.also_visible_by:
-            q |= area_q(lookup, ranges)
+            q |= area_q(lookup, ranges, model=self.model)
         return self.filter(q)
 
     def in_area(self, code: str) -> Self:
         """Rows in the area with this code or below it (no scoping: combine with visible_to)."""
         from fupin.core.areacodes import descendant_range
 
-        return self.filter(area_q(self.area_lookup, [descendant_range(code)]))
+        return self.filter(area_q(self.area_lookup, [descendant_range(code)], model=self.model))
 
 
 def user_can_see_code(user: Any, code: str) -> bool:
-    return code_in_ranges(code, _scope_ranges(user))
+    return code_in_ranges(code, scope_ranges(user))

@@ -18,9 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fupin.core.api import router
+from fupin.core.api import router, validated, year_field
 from fupin.core.areacodes import normalize
 from fupin.core.errors import InvalidInput, NotFound
+from fupin.core.modelfields import field_names
 from fupin.core.policy import check_scope
 from fupin.core.validation import check_year
 from fupin.funds import selectors, services
@@ -51,23 +52,7 @@ class EntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Entry
-        fields = [
-            "id",
-            "number",
-            "kind",
-            "source",
-            "year",
-            "date",
-            "amount",
-            "area",
-            "to_area",
-            "project",
-            "reverses",
-            "document",
-            "note",
-            "recorded_at",
-            "recorded_by",
-        ]
+        fields = field_names(Entry, exclude=["number"], after={"id": ["number"]})
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -77,7 +62,7 @@ class AccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Account
-        fields = ["id", "area", "project", "source", "year", "received", "allocated", "disbursed", "available"]
+        fields = field_names(Account, append=["available"])
 
 
 def _money_field() -> serializers.DecimalField:
@@ -160,7 +145,7 @@ class HouseholdFundsSerializer(serializers.Serializer):
 
 class PostingInput(serializers.Serializer):
     source = serializers.ChoiceField(choices=Source.choices)  # type: ignore[assignment]  # a field named like Field.source
-    year = serializers.IntegerField(min_value=1980, max_value=2100, help_text="fund year")
+    year = year_field(help_text="fund year")
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
     date = serializers.DateField(required=False, help_text="date of the movement (default: today)")
     document = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
@@ -195,12 +180,6 @@ class ReverseInput(serializers.Serializer):
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    s = serializer_class(data=data)
-    s.is_valid(raise_exception=True)
-    return dict(s.validated_data)
 
 
 def _area(code: str, field: str) -> AdminArea:
@@ -263,7 +242,7 @@ class EntryViewSet(viewsets.ReadOnlyModelViewSet):
     def appropriate(self, request: Request) -> Response:
         """Funds of a source and year reach an area or a project: which office may
         appropriate which source where is the table of ``fupin.funds.authority``."""
-        data = _valid(AppropriateInput, request.data)
+        data = validated(AppropriateInput, request.data)
         area_code, project_code = data.pop("area"), data.pop("project")
         entry = services.appropriate(
             actor=request.user,
@@ -278,7 +257,7 @@ class EntryViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"])
     def allocate(self, request: Request) -> Response:
         """Pass funds down: to an area below, or to a project in the area."""
-        data = _valid(AllocateInput, request.data)
+        data = validated(AllocateInput, request.data)
         from_area = _area(data.pop("from_area"), "from_area")
         to_code, project_code = data.pop("to_area"), data.pop("project")
         entry = services.allocate(
@@ -295,7 +274,7 @@ class EntryViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"])
     def disburse(self, request: Request) -> Response:
         """A project pays out funds allocated to it."""
-        data = _valid(DisburseInput, request.data)
+        data = validated(DisburseInput, request.data)
         project = project_by_code(data.pop("project"))
         return self._created(services.disburse(actor=request.user, project=project, on=data.pop("date", None), **data))
 
@@ -303,7 +282,7 @@ class EntryViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def reverse(self, request: Request, pk: Any = None) -> Response:
         """Correct an entry by posting its opposite."""
-        data = _valid(ReverseInput, request.data)
+        data = validated(ReverseInput, request.data)
         entry = Entry.objects.filter(pk=pk).first()
         if entry is None:
             raise NotFound(record=f"#{pk}")

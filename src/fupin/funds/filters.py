@@ -40,7 +40,7 @@ class NodeAreaFilter(AreaCodeFilter):
         if not value:
             return qs
         ranges = [descendant_range(value)]
-        return qs.filter(area_q("area", ranges) | area_q("project__area", ranges))
+        return qs.filter(area_q("area", ranges, model=qs.model) | area_q("project__area", ranges, model=qs.model))
 
 
 class AccountFilterSet(django_filters.FilterSet):

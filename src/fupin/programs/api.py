@@ -12,8 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fupin.core.api import ID_PATTERN, column_integer, router
+from fupin.core.api import ID_PATTERN, column_integer, router, validated, year_field
 from fupin.core.errors import InvalidInput, NotFound
+from fupin.core.modelfields import TIMESTAMPS, field_names
 from fupin.programs import selectors, services
 from fupin.programs.choices import CHECKLIST, CHECKLIST_FIELDS, Category, ProgramType, ProjectStatus, Unit
 from fupin.programs.filters import (
@@ -45,7 +46,7 @@ from fupin.registry.models import Household
 class BatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = Batch
-        fields = ["number", "name", "start_year", "end_year", "note"]
+        fields = field_names(Batch, exclude=("id", *TIMESTAMPS))
 
 
 class VillagePlanSerializer(serializers.ModelSerializer):
@@ -56,19 +57,11 @@ class VillagePlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = VillagePlan
-        fields = [
-            "village",
-            "village_name",
-            "batch",
-            "planned_investment",
-            "status",
-            "started_on",
-            "accepted_on",
-            "accepted_by",
-            *CHECKLIST_FIELDS,
-            "checklist_done",
-            "note",
-        ]
+        fields = field_names(
+            VillagePlan,
+            exclude=("id", *TIMESTAMPS, "batch"),
+            after={"village": ["village_name", "batch"], CHECKLIST_FIELDS[-1]: ["checklist_done"]},
+        )
 
     def get_checklist_done(self, obj: VillagePlan) -> int:
         return obj.checklist_done()
@@ -81,7 +74,7 @@ class ContiguousZoneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ContiguousZone
-        fields = ["code", "name", "name_en", "counties", "start_year", "end_year", "note"]
+        fields = field_names(ContiguousZone, exclude=("id", *TIMESTAMPS), after={"name_en": ["counties"]})
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -96,27 +89,13 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = [
-            "code",
-            "name",
-            "program",
-            "category",
-            "area",
-            "area_name",
-            "plan",
-            "zone",
-            "start_year",
-            "end_year",
-            "status",
-            "budget",
-            "note",
-        ]
+        fields = field_names(Project, exclude=("id", *TIMESTAMPS), after={"area": ["area_name"]})
 
 
 class OutputKindSerializer(serializers.ModelSerializer):
     class Meta:
         model = OutputKind
-        fields = ["code", "name", "name_en", "unit", "category", "order"]
+        fields = field_names(OutputKind, exclude=["id"])
 
 
 class ProjectOutputSerializer(serializers.ModelSerializer):
@@ -126,7 +105,7 @@ class ProjectOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProjectOutput
-        fields = ["id", "project", "kind", "year", "quantity", "unit"]
+        fields = field_names(ProjectOutput, exclude=TIMESTAMPS, append=["unit"])
 
 
 class BeneficiarySerializer(serializers.ModelSerializer):
@@ -136,7 +115,7 @@ class BeneficiarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Beneficiary
-        fields = ["id", "project", "household", "village", "year"]
+        fields = field_names(Beneficiary, after={"household": ["village"]})
 
 
 class LabourInputSerializer(serializers.ModelSerializer):
@@ -144,7 +123,7 @@ class LabourInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LabourInput
-        fields = ["id", "project", "year", "persons", "person_days"]
+        fields = field_names(LabourInput)
 
 
 class StatusCountsSerializer(serializers.Serializer):
@@ -171,10 +150,6 @@ class BatchProgressSerializer(serializers.Serializer):
 # --- input shapes -----------------------------------------------------------------------------
 
 
-def _year(**kw: Any) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1980, max_value=2100, **kw)
-
-
 def _money(**kw: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0), **kw)
 
@@ -182,8 +157,8 @@ def _money(**kw: Any) -> serializers.DecimalField:
 class BatchInput(serializers.Serializer):
     number = column_integer(Batch, "number", min_value=1)
     name = serializers.CharField(max_length=100)
-    start_year = _year()
-    end_year = _year()
+    start_year = year_field()
+    end_year = year_field()
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, default="", allow_blank=True)
 
 
@@ -224,8 +199,8 @@ class ZoneInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     name_en = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     counties = serializers.ListField(child=serializers.CharField(), help_text="12-digit county codes")
-    start_year = _year()
-    end_year = _year(required=False, allow_null=True, default=None)
+    start_year = year_field()
+    end_year = year_field(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, default="", allow_blank=True)
 
 
@@ -235,8 +210,8 @@ class ProjectCreateInput(serializers.Serializer):
     program = serializers.ChoiceField(choices=ProgramType.choices)
     category = serializers.ChoiceField(choices=Category.choices)
     area = serializers.CharField(help_text="12-digit code of the village, county or province of the project")
-    start_year = _year()
-    end_year = _year()
+    start_year = year_field()
+    end_year = year_field()
     budget = _money(required=False, default=Decimal(0))
     plan = serializers.CharField(required=False, default="", allow_blank=True, help_text="village plan (village code)")
     zone = serializers.CharField(required=False, default="", allow_blank=True, help_text="contiguous zone (code)")
@@ -247,8 +222,8 @@ class ProjectCreateInput(serializers.Serializer):
 class ProjectUpdateInput(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
-    start_year = _year(required=False)
-    end_year = _year(required=False)
+    start_year = year_field(required=False)
+    end_year = year_field(required=False)
     status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False)
     budget = _money(required=False)
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True)
@@ -257,7 +232,7 @@ class ProjectUpdateInput(serializers.Serializer):
 class OutputInput(serializers.Serializer):
     project = serializers.CharField(help_text="project code")
     kind = serializers.CharField(help_text="code of the kind of output (the output catalogue)")
-    year = _year()
+    year = year_field()
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=Decimal(0))
     unit = serializers.ChoiceField(
         choices=Unit.choices, required=False, allow_blank=True, help_text="if given, must be the catalogue's unit"
@@ -267,7 +242,7 @@ class OutputInput(serializers.Serializer):
 class BeneficiariesInput(serializers.Serializer):
     project = serializers.CharField(help_text="project code")
     households = serializers.ListField(child=serializers.CharField(), min_length=1, help_text="household codes")
-    year = _year()
+    year = year_field()
 
 
 class ReasonInput(serializers.Serializer):
@@ -276,7 +251,7 @@ class ReasonInput(serializers.Serializer):
 
 class LabourInputInput(serializers.Serializer):
     project = serializers.CharField(help_text="project code")
-    year = _year()
+    year = year_field()
     persons = column_integer(LabourInput, "persons", min_value=LABOUR_MIN_PERSONS)
     person_days = column_integer(LabourInput, "person_days", min_value=0)
 
@@ -284,12 +259,6 @@ class LabourInputInput(serializers.Serializer):
 # --- lookups for writes -------------------------------------------------------------------------
 # Unscoped: the service itself refuses records outside the user's areas (403, not a
 # silent 404), as the registry's API does.
-
-
-def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    s = serializer_class(data=data)
-    s.is_valid(raise_exception=True)
-    return dict(s.validated_data)
 
 
 def project_by_code(code: str, field: str = "project") -> Project:
@@ -336,7 +305,7 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=BatchInput, responses={201: BatchSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        batch = services.batch_create(actor=request.user, **_valid(BatchInput, request.data))
+        batch = services.batch_create(actor=request.user, **validated(BatchInput, request.data))
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=BatchProgressSerializer)
@@ -365,7 +334,7 @@ class VillagePlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     @extend_schema(request=PlanCreateInput, responses={201: VillagePlanSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(PlanCreateInput, request.data)
+        data = validated(PlanCreateInput, request.data)
         plan = services.plan_create(
             actor=request.user,
             batch=_batch_by_number(data["batch"]),
@@ -381,14 +350,14 @@ class VillagePlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @action(detail=True, methods=["post"])
     def start(self, request: Request, village: str | None = None) -> Response:
         """Work on the plan begins."""
-        data = _valid(DateInput, request.data)
+        data = validated(DateInput, request.data)
         return self._out(services.plan_start(actor=request.user, plan=_plan_by_village(str(village)), on=data["date"]))
 
     @extend_schema(request=ChecklistInput, responses=VillagePlanSerializer)
     @action(detail=True, methods=["post"])
     def checklist(self, request: Request, village: str | None = None) -> Response:
         """Tick or untick items of the acceptance checklist (四有三通三提高)."""
-        items = _valid(ChecklistInput, request.data)
+        items = validated(ChecklistInput, request.data)
         plan = services.plan_checklist_set(actor=request.user, plan=_plan_by_village(str(village)), items=items)
         return self._out(plan)
 
@@ -397,7 +366,7 @@ class VillagePlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def accept(self, request: Request, village: str | None = None) -> Response:
         """Accept the village as having completed entire village advancement (every item
         of the checklist ticked)."""
-        data = _valid(AcceptInput, request.data)
+        data = validated(AcceptInput, request.data)
         plan = services.plan_accept(
             actor=request.user, plan=_plan_by_village(str(village)), on=data["date"], officials=data["officials"]
         )
@@ -417,7 +386,7 @@ class ContiguousZoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
 
     @extend_schema(request=ZoneInput, responses={201: ContiguousZoneSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(ZoneInput, request.data)
+        data = validated(ZoneInput, request.data)
         zone = services.zone_create(actor=request.user, county_codes=data.pop("counties"), **data)
         return Response(ContiguousZoneSerializer(zone).data, status=status.HTTP_201_CREATED)
 
@@ -439,7 +408,7 @@ class ProjectViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ProjectCreateInput, responses={201: ProjectSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(ProjectCreateInput, request.data)
+        data = validated(ProjectCreateInput, request.data)
         plan_code, zone_code = data.pop("plan"), data.pop("zone")
         zone = None
         if zone_code:
@@ -459,7 +428,7 @@ class ProjectViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ProjectUpdateInput, responses=ProjectSerializer)
     def partial_update(self, request: Request, code: str | None = None) -> Response:
-        changes = _valid(ProjectUpdateInput, request.data)
+        changes = validated(ProjectUpdateInput, request.data)
         project = services.project_update(actor=request.user, project=project_by_code(str(code)), changes=changes)
         return Response(ProjectSerializer(project).data)
 
@@ -489,7 +458,7 @@ class ProjectOutputViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
 
     @extend_schema(request=OutputInput, responses={201: ProjectOutputSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(OutputInput, request.data)
+        data = validated(OutputInput, request.data)
         output = services.output_record(
             actor=request.user,
             project=project_by_code(data["project"]),
@@ -525,7 +494,7 @@ class BeneficiaryViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, view
         },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(BeneficiariesInput, request.data)
+        data = validated(BeneficiariesInput, request.data)
         project = project_by_code(data["project"])
         households = _households(data["households"])
         added = services.beneficiaries_add(
@@ -542,7 +511,7 @@ class BeneficiaryViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, view
 
     @extend_schema(request=ReasonInput, responses={204: None})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(ReasonInput, request.data)
+        data = validated(ReasonInput, request.data)
         benefit = self.get_object()
         services.beneficiary_remove(
             actor=request.user, project=benefit.project, household=benefit.household, reason=data["reason"]
@@ -565,7 +534,7 @@ class LabourInputViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     @extend_schema(request=LabourInputInput, responses={201: LabourInputSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(LabourInputInput, request.data)
+        data = validated(LabourInputInput, request.data)
         labour = services.labour_record(
             actor=request.user,
             project=project_by_code(data["project"]),

@@ -13,8 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fupin.core.api import column_integer, router
+from fupin.core.api import column_integer, router, validated, year_field
 from fupin.core.masking import mask_birth_date
+from fupin.core.modelfields import TIMESTAMPS, field_names
 from fupin.core.policy import can_view_identifiers
 from fupin.registry import idnumbers, services
 from fupin.registry.choices import (
@@ -35,7 +36,16 @@ from fupin.registry.filters import (
     PersonFilterSet,
     StatusEventFilterSet,
 )
-from fupin.registry.models import Helper, Household, IncomeRecord, Person, PovertyLine, StatusEvent
+from fupin.registry.models import (
+    ASSURANCE_FIELDS,
+    MEMBER_FIELDS,
+    Helper,
+    Household,
+    IncomeRecord,
+    Person,
+    PovertyLine,
+    StatusEvent,
+)
 from fupin.registry.rules import HOUSEHOLD_SIZE_MAX
 from fupin.registry.workflow import available_actions
 
@@ -64,7 +74,7 @@ class HelperSerializer(MaskedMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Helper
-        fields = ["name", "unit", "post", "phone"]
+        fields = field_names(Helper, exclude=("id", "household"))
 
     def get_phone(self, obj: Helper) -> str:
         return self.mask_phone(obj.phone)
@@ -82,21 +92,7 @@ class PersonSerializer(MaskedMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "id",
-            "household",
-            "name",
-            "id_number",
-            "sex",
-            "birth_date",
-            "relation",
-            "education",
-            "health",
-            "disability",
-            "labour",
-            "migrant_work",
-            "migrant_months",
-        ]
+        fields = ["id", "household", *MEMBER_FIELDS]
 
     def get_id_number(self, obj: Person) -> str:
         return self.mask_id(obj.id_number)
@@ -116,27 +112,12 @@ class HouseholdSerializer(MaskedMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = [
-            "code",
-            "village",
-            "village_name",
-            "address",
-            "phone",
-            "type_ordinary",
-            "type_dibao",
-            "type_wubao",
-            "main_cause",
-            "secondary_causes",
-            *Household.ASSURANCE_FIELDS,
-            "status",
-            "returned",
-            "procedure",
-            "stage",
-            "stage_date",
-            "member_count",
-            "helpers",
-            "next_actions",
-        ]
+        fields = field_names(
+            Household,
+            exclude=("id", *TIMESTAMPS, *ASSURANCE_FIELDS),
+            after={"village": ["village_name"], "main_cause": ["secondary_causes", *ASSURANCE_FIELDS]},
+            append=["member_count", "helpers", "next_actions"],
+        )
 
     def get_phone(self, obj: Household) -> str:
         return self.mask_phone(obj.phone)
@@ -163,16 +144,7 @@ class IncomeRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IncomeRecord
-        fields = [
-            "id",
-            "household",
-            "year",
-            "household_size",
-            *IncomeRecord.AMOUNT_FIELDS,
-            "transfer",
-            "net_income",
-            "per_capita_net_income",
-        ]
+        fields = field_names(IncomeRecord, exclude=TIMESTAMPS, append=["per_capita_net_income"])
 
 
 class StatusEventSerializer(serializers.ModelSerializer):
@@ -183,19 +155,7 @@ class StatusEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatusEvent
-        fields = [
-            "id",
-            "household",
-            "procedure",
-            "action",
-            "date",
-            "stage_before",
-            "stage_after",
-            "status_before",
-            "status_after",
-            "note",
-            "actor",
-        ]
+        fields = field_names(StatusEvent, exclude=["recorded_at"])
 
 
 class PovertyLineSerializer(serializers.ModelSerializer):
@@ -205,7 +165,7 @@ class PovertyLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PovertyLine
-        fields = ["year", "amount", "scope", "area", "basis", "source"]
+        fields = field_names(PovertyLine, exclude=["id"])
 
 
 # --- input shapes -----------------------------------------------------------------------
@@ -311,7 +271,7 @@ def _amount() -> serializers.DecimalField:
 
 class IncomeInput(serializers.Serializer):
     household = serializers.CharField(help_text="household code")
-    year = serializers.IntegerField(min_value=1980, max_value=2100)
+    year = year_field()
     household_size = column_integer(
         IncomeRecord, "household_size", min_value=1, max_value=HOUSEHOLD_SIZE_MAX, required=False
     )
@@ -341,7 +301,7 @@ class ApplyInput(StepInput):
 
 
 class PovertyLineInput(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1980, max_value=2100)
+    year = year_field()
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
     area = serializers.CharField(required=False, help_text="province or city code; omit for the national line")
     basis = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
@@ -351,12 +311,6 @@ class PovertyLineInput(serializers.Serializer):
 
 
 # --- views --------------------------------------------------------------------------------
-
-
-def _valid(serializer_class: type[serializers.Serializer], data: Any, **kw: Any) -> dict[str, Any]:
-    s = serializer_class(data=data, **kw)
-    s.is_valid(raise_exception=True)
-    return dict(s.validated_data)
 
 
 def _household_by_code(code: str) -> Household:
@@ -373,7 +327,7 @@ def _household_by_code(code: str) -> Household:
 def _workflow_action(action_name: str, input_class: type[serializers.Serializer]) -> Any:
     @extend_schema(request=input_class, responses=HouseholdDetailSerializer, summary=str(Action(action_name).label))
     def view(self: HouseholdViewSet, request: Request, code: str | None = None) -> Response:
-        data = _valid(input_class, request.data)
+        data = validated(input_class, request.data)
         household = _household_by_code(str(code))
         services.household_step(
             actor=request.user,
@@ -425,7 +379,7 @@ class HouseholdViewSet(
 
     @extend_schema(request=HouseholdRegisterInput, responses={201: HouseholdDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(HouseholdRegisterInput, request.data)
+        data = validated(HouseholdRegisterInput, request.data)
         household = services.household_register(
             actor=request.user,
             data=services.HouseholdData(
@@ -442,7 +396,7 @@ class HouseholdViewSet(
 
     @extend_schema(request=HouseholdUpdateInput, responses=HouseholdDetailSerializer)
     def partial_update(self, request: Request, code: str | None = None) -> Response:
-        data = _valid(HouseholdUpdateInput, request.data)
+        data = validated(HouseholdUpdateInput, request.data)
         if "village" in data:
             data["village_code"] = data.pop("village")
         if "helpers" in data:
@@ -452,7 +406,7 @@ class HouseholdViewSet(
 
     @extend_schema(request=ReasonInput, responses={204: None})
     def destroy(self, request: Request, code: str | None = None) -> Response:
-        data = _valid(ReasonInput, request.data)
+        data = validated(ReasonInput, request.data)
         services.household_delete(actor=request.user, household=_household_by_code(str(code)), reason=data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -488,19 +442,19 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(request=MemberAddInput, responses={201: PersonSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(MemberAddInput, request.data)
+        data = validated(MemberAddInput, request.data)
         household = _household_by_code(data.pop("household"))
         person = services.member_add(actor=request.user, household=household, data=services.MemberData(**data))
         return Response(PersonSerializer(person, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MemberUpdateInput, responses=PersonSerializer)
     def partial_update(self, request: Request, pk: Any = None) -> Response:
-        data = _valid(MemberUpdateInput, request.data)
+        data = validated(MemberUpdateInput, request.data)
         return self._out(services.member_update(actor=request.user, person=self._person(pk), changes=data))
 
     @extend_schema(request=ReasonInput, responses={204: None})
     def destroy(self, request: Request, pk: Any = None) -> Response:
-        data = _valid(ReasonInput, request.data)
+        data = validated(ReasonInput, request.data)
         services.member_remove(actor=request.user, person=self._person(pk), reason=data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -508,7 +462,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk: Any = None) -> Response:
         """Move the person to another household."""
-        data = _valid(MoveInput, request.data)
+        data = validated(MoveInput, request.data)
         person = services.member_move(
             actor=request.user,
             person=self._person(pk),
@@ -535,7 +489,7 @@ class IncomeRecordViewSet(
 
     @extend_schema(request=IncomeInput, responses={201: IncomeRecordSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(IncomeInput, request.data)
+        data = validated(IncomeInput, request.data)
         household = _household_by_code(data.pop("household"))
         year = data.pop("year")
         size = data.pop("household_size", None)
@@ -571,7 +525,7 @@ class PovertyLineViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
         from fupin.core.errors import InvalidInput
         from fupin.geo.models import AdminArea
 
-        data = _valid(PovertyLineInput, request.data)
+        data = validated(PovertyLineInput, request.data)
         area = None
         if data.get("area"):
             area = AdminArea.objects.filter(code=data["area"]).first()

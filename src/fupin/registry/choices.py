@@ -133,3 +133,16 @@ ASSURANCE_FIELDS = [
     "assured_housing",
     "assured_water",
 ]
+
+
+# The amounts of an income record (yuan): the income items, the transfer items among them,
+# and the production costs subtracted from their sum to give the net income.
+INCOME_TRANSFER_ITEMS = [
+    "transfer_family_planning",
+    "transfer_dibao",
+    "transfer_wubao",
+    "transfer_pension",
+    "transfer_eco_compensation",
+    "transfer_other",
+]
+INCOME_AMOUNT_FIELDS = ["wage", "business", "property_income", *INCOME_TRANSFER_ITEMS, "production_costs"]

@@ -10,12 +10,15 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.modelfields import TIMESTAMPS, field_names
 from fupin.core.models import TimeStampedModel
 from fupin.core.scoping import ScopedQuerySet
 from fupin.core.validation import PHONE_MAX_LENGTH, PHONE_PATTERN
 from fupin.geo.models import AdminArea
 from fupin.registry.choices import (
     ASSURANCE_FIELDS,
+    INCOME_AMOUNT_FIELDS,
+    INCOME_TRANSFER_ITEMS,
     Action,
     Cause,
     Disability,
@@ -30,7 +33,7 @@ from fupin.registry.choices import (
     Stage,
     Status,
 )
-from fupin.registry.rules import HOUSEHOLD_CODE_MAX_LENGTH, HOUSEHOLD_CODE_PATTERN, HOUSEHOLD_SIZE_MAX
+from fupin.registry.rules import HOUSEHOLD_CODE_MAX_LENGTH, HOUSEHOLD_CODE_PATTERN, HOUSEHOLD_SIZE_MAX, per_capita
 
 phone_validator = RegexValidator(PHONE_PATTERN, _("Not a phone number."))
 
@@ -197,14 +200,7 @@ class IncomeQuerySet(ScopedQuerySet):
     area_lookup = "household__village"
 
 
-_TRANSFER_ITEMS = [
-    "transfer_family_planning",
-    "transfer_dibao",
-    "transfer_wubao",
-    "transfer_pension",
-    "transfer_eco_compensation",
-    "transfer_other",
-]
+_TRANSFER_ITEMS = INCOME_TRANSFER_ITEMS
 
 
 def _sum(fields: list[str]) -> Any:
@@ -277,15 +273,13 @@ class IncomeRecord(TimeStampedModel):
         ]
 
     TRANSFER_ITEMS = _TRANSFER_ITEMS
-    AMOUNT_FIELDS = ["wage", "business", "property_income", *_TRANSFER_ITEMS, "production_costs"]
+    AMOUNT_FIELDS = INCOME_AMOUNT_FIELDS
 
     def __str__(self) -> str:
         return f"{self.household_id}/{self.year}"
 
     @property
     def per_capita_net_income(self) -> Decimal:
-        from fupin.registry.rules import per_capita
-
         return per_capita(Decimal(self.net_income), self.household_size)
 
 
@@ -355,3 +349,14 @@ class StatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.procedure} {self.action}"
+
+
+# --- field lists, from the models ------------------------------------------------------------
+# A household's own data, as its services take them (the code, the village and the status are
+# set by their own steps: creation, moving, the workflow).
+HOUSEHOLD_FIELDS = field_names(
+    Household,
+    exclude=("id", *TIMESTAMPS, "code", "village", "status", "returned", "procedure", "stage", "stage_date"),
+)
+# A member's data, as the services take them and the audit log records them.
+MEMBER_FIELDS = field_names(Person, exclude=("id", *TIMESTAMPS, "household"))

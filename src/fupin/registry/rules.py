@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from fupin.core.errors import InvalidInput
+from fupin.registry.choices import INCOME_AMOUNT_FIELDS
 
 CENT = Decimal("0.01")
 
@@ -47,10 +48,8 @@ def per_capita(net_income: Decimal, household_size: int) -> Decimal:
 
 
 def net_income(amounts: dict[str, Decimal]) -> Decimal:
-    from fupin.registry.models import IncomeRecord
-
     gross = sum(
-        (Decimal(amounts.get(f, 0)) for f in IncomeRecord.AMOUNT_FIELDS if f != "production_costs"),
+        (Decimal(amounts.get(f, 0)) for f in INCOME_AMOUNT_FIELDS if f != "production_costs"),
         Decimal(0),
     )
     return gross - Decimal(amounts.get("production_costs", 0))

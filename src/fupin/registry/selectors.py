@@ -70,14 +70,14 @@ def area_figures(*, user: Any, area: AdminArea) -> dict[str, Any]:
     ranges = [descendant_range(area.code)]
     households = (
         Household.objects.visible_to(user)
-        .filter(area_q("village", ranges))
+        .filter(area_q("village", ranges, model=Household))
         .order_by()
         .values_list("village_id", "status")
         .annotate(n=Count("id"))
     )
     people = (
         Person.objects.visible_to(user)
-        .filter(area_q("household__village", ranges), household__status=Status.POOR)
+        .filter(area_q("household__village", ranges, model=Person), household__status=Status.POOR)
         .order_by()
         .values_list("household__village_id")
         .annotate(n=Count("id"))

@@ -19,8 +19,8 @@ from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
 from fupin.core.errors import ApplicationError, Conflict, InvalidInput, InvalidTransition, NotFound
 from fupin.core.policy import check_role, check_scope
+from fupin.core.validation import YEARS, check_date, check_int, check_phone, check_text
 from fupin.core.validation import check_choice as _check_choice
-from fupin.core.validation import check_date, check_int, check_phone, check_text
 from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
 from fupin.registry import idnumbers
@@ -41,6 +41,8 @@ from fupin.registry.choices import (
 )
 from fupin.registry.models import (
     ASSURANCE_FIELDS,
+    HOUSEHOLD_FIELDS,
+    MEMBER_FIELDS,
     Helper,
     Household,
     IncomeRecord,
@@ -53,28 +55,6 @@ from fupin.registry.rules import HOUSEHOLD_SIZE_MAX, check_household_code, per_c
 from fupin.registry.selectors import poverty_line_for
 from fupin.registry.workflow import OUTCOME, STARTS_FROM, STEPS
 
-HOUSEHOLD_FIELDS = [
-    "address",
-    "phone",
-    "type_ordinary",
-    "type_dibao",
-    "type_wubao",
-    "main_cause",
-    *ASSURANCE_FIELDS,
-]
-MEMBER_FIELDS = [
-    "name",
-    "id_number",
-    "sex",
-    "birth_date",
-    "relation",
-    "education",
-    "health",
-    "disability",
-    "labour",
-    "migrant_work",
-    "migrant_months",
-]
 _MEMBER_CHOICES = {
     "sex": Sex,
     "relation": Relation,
@@ -594,8 +574,10 @@ def income_record_save(
     unknown = set(amounts) - set(IncomeRecord.AMOUNT_FIELDS)
     if unknown:
         raise InvalidInput(_("Unknown field."), field=sorted(unknown)[0], record=record)
-    if not 1980 <= int(year) <= _today().year:
-        raise InvalidInput(_("The year must be between 1980 and this year."), field="year", record=record)
+    if not YEARS[0] <= int(year) <= _today().year:
+        raise InvalidInput(
+            _("The year must be between %(first)s and this year.") % {"first": YEARS[0]}, field="year", record=record
+        )
     size = household_size if household_size is not None else household.members.count()
     size = check_int(size, field_name="household_size", record=record, minimum=1, maximum=HOUSEHOLD_SIZE_MAX)
     values = {f: _amount(amounts.get(f), field_name=f, record=record) for f in IncomeRecord.AMOUNT_FIELDS}

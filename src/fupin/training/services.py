@@ -16,7 +16,7 @@ from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
 from fupin.core.errors import Conflict, InvalidInput, NotFound
 from fupin.core.policy import check_role, check_scope
-from fupin.core.scoping import _scope_ranges
+from fupin.core.scoping import scope_ranges
 from fupin.core.validation import (
     check_choice,
     check_date,
@@ -43,11 +43,6 @@ from fupin.training.choices import (
 from fupin.training.models import Enrolment, SubsidyPayment, Target, TrainingBase, TrainingClass, Transfer
 
 CENT = Decimal("0.01")
-
-
-def scope_ranges(user: Any) -> list[tuple[str, str]] | None:
-    """The user's scope as code ranges (None: everything)."""
-    return _scope_ranges(user)
 
 
 def _amount(value: Any, *, field_name: str, record: str | None, maximum: int) -> Decimal:
