@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from fupin.core.choices import Role
 from fupin.core.errors import Conflict, InvalidInput, NotPermitted, OutOfScope
@@ -88,12 +89,13 @@ def _refused(exc_type, field, record, call):
 
 
 def test_a_trainee_not_in_the_registry_is_refused(province_user, klass):
-    err = _refused(
-        InvalidInput,
-        "id_number",
-        klass.code,
-        lambda: services.enrolment_create(actor=province_user, klass=klass, id_number="230129197001010000"),
-    )
+    with translation.override("en"):
+        err = _refused(
+            InvalidInput,
+            "id_number",
+            klass.code,
+            lambda: services.enrolment_create(actor=province_user, klass=klass, id_number="230129197001010000"),
+        )
     assert "registry" in str(err.message)
 
 

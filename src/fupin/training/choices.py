@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ClassType(models.TextChoices):
@@ -30,9 +31,9 @@ class Certification(models.TextChoices):
 
 
 class EnrolmentStatus(models.TextChoices):
-    ENROLLED = "enrolled", _("enrolled")
-    COMPLETED = "completed", _("completed")
-    DROPPED = "dropped", _("dropped out")
+    ENROLLED = "enrolled", pgettext_lazy("enrolment status", "enrolled")
+    COMPLETED = "completed", pgettext_lazy("enrolment status", "completed")
+    DROPPED = "dropped", pgettext_lazy("enrolment status", "dropped out")
 
 
 class Sector(models.TextChoices):

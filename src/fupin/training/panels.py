@@ -1,6 +1,7 @@
 """What training adds to other apps' pages (``fupin.web.panels``): on the household page
 the members' training and transfers to employment, with a button to enrol members; on the
-person page the person's."""
+person page the person's. The household's history names the fields of its members'
+enrolments and transfers by the models' labels (``fupin.web.history``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from fupin.training import selectors
-from fupin.web import panels
+from fupin.training.models import Enrolment, SubsidyPayment, Target, TrainingBase, TrainingClass, Transfer
+from fupin.web import history, panels
 
 
 def _household(request: HttpRequest, household: Any) -> dict[str, Any]:
@@ -23,3 +25,6 @@ def _person(request: HttpRequest, person: Any) -> dict[str, Any]:
 
 panels.register(page="household", template="training/_household_panel.html", context=_household, order=60)
 panels.register(page="person", template="training/_person_panel.html", context=_person, order=60)
+
+for model in (TrainingBase, TrainingClass, Enrolment, Transfer, Target, SubsidyPayment):
+    history.register_model(model)
