@@ -187,7 +187,7 @@ def test_duplicate_against_the_database(tmp_path, make_household, yanshou_villag
 def test_reference_to_a_missing_village(tmp_path, unchanged):
     write(tmp_path, "households.csv", f"{HOUSEHOLD_HEADER}\n2301299999990001,230129999999,non_poor,\n")
     assert any(
-        e.startswith("households.csv:2:village: unknown village code “230129999999”") for e in errors_of(tmp_path)
+        e.startswith("households.csv:2:village: Unknown village code “230129999999”.") for e in errors_of(tmp_path)
     )
 
 

@@ -3,7 +3,7 @@
 import polars as pl
 from django.utils import translation
 
-from fupin.exchange.importer import replay
+from fupin.registry.exchange import replay
 
 
 def frame(rows):

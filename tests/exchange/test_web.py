@@ -21,6 +21,7 @@ from fupin.exchange import schema
 from fupin.exchange.exporter import export_frames, write_package
 from fupin.exchange.models import ImportRun
 from fupin.exchange.services import WorkerLock
+from fupin.registry.exchange import MEMBERS
 from fupin.registry.models import Household, IncomeRecord, Person
 from tests.conftest import YANSHOU, id_number
 
@@ -299,7 +300,7 @@ def test_templates_are_blank_workbooks_with_reference_sheets(client, village_use
     for name, entity in schema.ENTITIES.items():
         assert [c.value for c in book[name][1]] == entity.column_names
     examples = {(r[0], r[1]): r[4] for r in book["reference"].iter_rows(min_row=2, values_only=True)}
-    assert examples[("members", "id_number")] == schema.MEMBERS.column("id_number").example
+    assert examples[("members", "id_number")] == MEMBERS.column("id_number").example
     codes = {(r[1], r[2]) for r in book["code lists"].iter_rows(min_row=2, values_only=True)}
     assert ("relation", "HEAD") in codes
 

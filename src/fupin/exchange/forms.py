@@ -7,38 +7,20 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from fupin.core.areacodes import normalize
-from fupin.exchange import schema
+from fupin.exchange import registry, schema
 from fupin.geo.models import AdminArea
-
-# What each entity is called on the pages (with a context: "areas" elsewhere means the areas
-# a user answers for); an entity without a label here shows its name.
-ENTITY_LABELS: dict[str, Any] = {
-    "areas": pgettext_lazy("exchange file", "areas"),
-    "poverty_lines": pgettext_lazy("exchange file", "poverty lines"),
-    "households": pgettext_lazy("exchange file", "households"),
-    "helpers": pgettext_lazy("exchange file", "helpers"),
-    "members": pgettext_lazy("exchange file", "members"),
-    "incomes": pgettext_lazy("exchange file", "incomes"),
-    "status_events": pgettext_lazy("exchange file", "status events"),
-    "batches": pgettext_lazy("exchange file", "batches"),
-    "village_plans": pgettext_lazy("exchange file", "village plans"),
-    "zones": pgettext_lazy("exchange file", "contiguous zones"),
-    "projects": pgettext_lazy("exchange file", "projects"),
-    "outputs": pgettext_lazy("exchange file", "project outputs"),
-    "beneficiaries": pgettext_lazy("exchange file", "beneficiaries"),
-    "labour_inputs": pgettext_lazy("exchange file", "labour inputs"),
-    "fund_entries": pgettext_lazy("exchange file", "fund entries"),
-}
 
 ZIP = "zip"
 XLSX = "xlsx"
 
 
 def entity_label(name: str) -> str:
-    return str(ENTITY_LABELS.get(name, name))
+    """What the pages call an entity's file: its registered label (``pgettext`` with the
+    context "exchange file": "areas" elsewhere means the areas a user answers for), else
+    its name."""
+    return registry.label(name)
 
 
 class UploadForm(forms.Form):

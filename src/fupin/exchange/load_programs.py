@@ -809,7 +809,7 @@ def write_programs(plan: Plan, progress: Any) -> None:
     beneficiaries = plan.changes.get("beneficiaries")
     if beneficiaries is not None:
         # the registry's planner resolved every household referred to (the new ones with their ids to be)
-        households = plan.household_ids
+        households = plan.resolved.get("household_ids")
         if households is None:
             households = pl.DataFrame(schema={"code": pl.String, "id": pl.String})
         new = beneficiaries.new.join(_project_ids(beneficiaries.new["project"]), on="project").join(

@@ -32,9 +32,9 @@ class Plan:
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     changes: dict[str, Changes] = field(default_factory=dict)
-    household_ids: pl.DataFrame | None = None  # code -> id of every household the package refers to
-    events: pl.DataFrame | None = None  # new status events with their replayed stages and statuses
-    resolved: dict[str, pl.DataFrame] = field(default_factory=dict)  # what later planners and the writers share
+    # what later planners and the writers share, by a name the planner that sets it documents
+    # (the registry's "household_ids": code -> id of every household the package refers to)
+    resolved: dict[str, pl.DataFrame] = field(default_factory=dict)
 
     def file(self, entity: str) -> str:
         return self.package.files.get(entity, schema.ENTITIES[entity].filename)

@@ -31,6 +31,7 @@ from fupin.exchange.columns import escape_cell
 from fupin.exchange.exporter import export_frames, write_package, write_xlsx
 from fupin.exchange.forms import XLSX, ExportForm, UploadForm, entity_label
 from fupin.exchange.models import ImportRun
+from fupin.exchange.pages import HtmxHttpRequest, can_write, show_error
 from fupin.exchange.services import (
     KEEP_ERRORS,
     import_run_create,
@@ -40,7 +41,6 @@ from fupin.exchange.services import (
     import_run_start,
     import_runs_reap,
 )
-from fupin.web.views.common import HtmxHttpRequest, can_write, show_error
 
 HISTORY_SIZE = 25
 ERRORS_PER_PAGE = 100

@@ -1,6 +1,7 @@
 """``fupin exchange_docs [-o docs/data-exchange.md]``: the format documentation, written
-from ``fupin.exchange.schema`` (and the reader's and importer's own limits), so that the
-documentation cannot drift from the code. Always in English."""
+from the registered entities (``fupin.exchange.registry``: their columns, and the rules
+each app's ``exchange.py`` says of its files) and the reader's and importer's own limits,
+so that the documentation cannot drift from the code. Always in English."""
 
 from __future__ import annotations
 
@@ -8,15 +9,11 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from fupin.core import validation
-from fupin.exchange import columns, reader, schema
-from fupin.funds.rules import YEAR_DATE_BEFORE
-from fupin.programs.rules import NOTE_MAX_LENGTH
-from fupin.registry.rules import HOUSEHOLD_CODE_MAX_LENGTH, HOUSEHOLD_SIZE_MAX
+from fupin.exchange import columns, reader, registry, schema
 
 # errors beyond which `fupin import` writes them all to a CSV file (the module is named `import`)
 MANY = importlib.import_module("fupin.exchange.management.commands.import").MANY
@@ -69,7 +66,8 @@ def _document() -> list[str]:
         "Fupin imports and exports its registry as a *package* of tables, one per entity: "
         f"{names}. The same format is read by `fupin import` and the web page *Import / export*, "
         "written by `fupin export` and the export form, and described here, in the blank templates "
-        "and on their reference sheets, all from one description in `fupin/exchange/schema.py`.",
+        "and on their reference sheets, all from one description: the entities each app registers in its "
+        "`exchange.py`.",
         "",
         "## The package",
         "",
@@ -136,15 +134,7 @@ def _document() -> list[str]:
         f"({', '.join(sorted(validation.PROVINCE_CODES))}) and its birth date lies between "
         f"{validation.FIRST_DATE} and today.",
         "- A phone number is digits, with spaces or hyphens between groups and an optional leading `+`.",
-        "- A household code is its village's 12-digit code followed by serial digits "
-        f"(13 to {HOUSEHOLD_CODE_MAX_LENGTH} digits); a household already stored keeps its code when it moves.",
-        f"- A household counts 1 to {HOUSEHOLD_SIZE_MAX} members in a year.",
-        f"- A note holds at most {NOTE_MAX_LENGTH} characters.",
-        "- Outputs, beneficiaries and labour are of a year within their project's years; labour counts at least "
-        "one person and at least one day per person.",
-        "- No two batches share a year.",
-        f"- A fund entry of fund year Y is dated in Y-{YEAR_DATE_BEFORE} or later; a disbursement is not dated "
-        "before the project's first allocation of the same source and fund year.",
+        *registry.docs("field_rules"),
         "",
         "## Natural keys",
         "",
@@ -170,75 +160,16 @@ def _document() -> list[str]:
         "new and changed rows are written in one transaction with one audit event (channel `import`).",
         "- **A second import of the same package changes nothing**: an export imported back, or the same "
         "file uploaded twice, is reported as unchanged.",
-        "- **Status events** of a household must replay through the identification, exit and return "
-        "workflow (each step possible at that point, dates in order, public notices standing "
-        f"{settings.FUPIN_NOTICE_DAYS} days), numbered 1, 2, 3… without gaps, and must **end in the household\u2019s "
-        "status**, procedure, stage and stage date as given in `households.csv`. A household without "
-        "steps is `non_poor`. Steps already in the database must be the first steps of the package, "
-        "unchanged: steps can be added, never rewritten.",
-        "- **Members**: an ID number exists once, in the package and in the database (a person already "
-        "registered in another household is an error: moving a member is done in Fupin). Sex and birth "
-        "date must match the ID number and are taken from it when left empty.",
-        "- **Each household has exactly one head** (relation `HEAD`), counting its members in the "
-        "database and in the package together.",
-        "- **Batches and village plans**: a batch\u2019s years are in order. A village has one plan, in one "
-        "batch (a plan does not move to another batch). Its status goes `planned` \u2192 `in_progress` "
-        "\u2192 `accepted` and never back; `started_on` is empty while planned and given after; an accepted "
-        "plan has its `accepted_on` (not before `started_on`), its `accepted_by` and every item of the "
-        "四有三通三提高 checklist ticked, and an import does not change its acceptance again; a plan that "
-        "is not accepted has neither date nor officials of acceptance.",
-        "- **Contiguous zones**: the counties are one column of county codes separated by `;` (written "
-        "sorted; order and repeats do not matter on import). Changing a zone\u2019s counties must keep its "
-        "projects inside them.",
-        "- **Projects**: the area is any area (a village, a county, the province). A project with a `plan` is "
-        "of entire village advancement and lies in the plan\u2019s village; a project with a `zone` lies in "
-        "one of the zone\u2019s counties. The plan and the zone must be in the package or the database. Once "
-        "recorded, a project\u2019s program, area, plan and zone are not changed by an import. An empty status "
-        "is `planned`, an empty budget 0.",
-        "- **Outputs**: the kind must be in the output catalogue (which ships with Fupin and which the province "
-        "extends in Fupin) and `unit` must be the catalogue\u2019s unit of that kind: the column is there so "
-        "that a figure in the wrong unit (head for a road) is caught. Quantities are zero or more, with up "
-        "to 3 decimals.",
-        "- **Beneficiaries**: the household (in the package or the database) must live within the "
-        "project\u2019s area. **Labour inputs**: at least one person-day per person.",
-        "- **Fund entries: the ledger only grows.** An entry whose `number` is already in the ledger must be "
-        "exactly as it is there (an export coming back); a difference in any column is an error, since "
-        "entries are never changed: a correction is a new, reversing entry. New entries follow the "
-        "ledger\u2019s rules: an `appropriation` reaches an area (`area`) or a project (`project`, with `area` "
-        "its area) and names no `to_area`; which office may appropriate which `source` where is the table of "
-        "`fupin.funds.authority` (`docs/programs.md`): central and provincial funds at the province by the "
-        "province office, city funds at a city, county funds at a county, sector funds and social funds at the "
-        "province, a city or a county by that office or above, credit, households\u2019 own money and labour at "
-        "a project by a county office or above; an `allocation` goes from `area` to an area strictly below it "
-        "(`to_area`) or to a project in it (`project`), one of the two; a `disbursement` is a project\u2019s "
-        "(`project`, with `area` its area). Amounts are more than zero; a reversing entry names the entry it reverses "
-        "(`reverses`, in the package or the ledger), repeats its kind, source, year, areas and project with "
-        "the opposite amount and is dated on or after it; a reversal is not reversed, and no entry is "
-        "reversed twice.",
-        "- **Fund balances**: for every node (area or project), fund source and fund year, the balances the "
-        "import would leave must keep what the node allocated and disbursed within what it received "
-        "(appropriations and allocations to it). This is checked on the ledger as it would be after the "
-        "import, whatever the order of the rows; a shortfall is reported on the latest entry (by date, then "
-        "line) that takes money from that node. The new entries are then written and added to the "
-        "accounts with the accounts\u2019 rows locked, and the invariant is checked again there.",
-        "- **Entry numbers**: an entry posted in Fupin gets a number of its own (`FE` and 14 hexadecimal "
-        "digits); an import brings its own (any text up to 40 characters, unique in the ledger). An entry "
-        "written without a number by a bulk loader is exported as `#` and its database id, and an import of "
-        "that export elsewhere keeps `#…` as its number.",
-        "- A household\u2019s village must be a village-level area code; its main cause cannot also be one "
-        "of its secondary causes. Areas must already exist (the administrative tree ships with Fupin); "
-        "only a county can be a key county, only a village a key village.",
-        "- **`--as USER` applies scope and role**: the user may only import households in their areas "
-        "(a household moved to another village must be in scope before and after), `areas.csv` needs "
-        "the province role and `poverty_lines.csv` the city role or higher; `batches.csv` and `zones.csv` need "
-        "the province role, `village_plans.csv` and `projects.csv` a county, `outputs.csv` and "
-        "`labour_inputs.csv` a township, `beneficiaries.csv` a village clerk; `fund_entries.csv` needs a "
-        "township for disbursements and a county for appropriations and allocations (for new or changed "
-        "rows only). Village plans are in scope by their village, projects by their area, outputs and "
-        "labour by their project\u2019s area, beneficiaries by their household and their project, fund "
-        "entries by the area the money comes from, zones by their counties. Importing `members.csv` needs "
-        "the permission to see identifiers (`registry.view_identifiers`): comparing its ID numbers with "
-        "the registry would tell which of them exist, a search by ID number. Without `--as`, the command "
+        *registry.docs("import"),
+        "- **`--as USER` applies scope and role**: "
+        + " ".join(
+            [
+                *registry.docs("import_roles"),
+                *registry.docs("import_scope"),
+                *(str(r.needs_permission.docs) for r in registry.registrations() if r.needs_permission),
+            ]
+        )
+        + " Without `--as`, the command "
         "runs as the operator of the server, unrestricted. The web page always imports as the logged-in user.",
         "- **Limits**: a package or file over the size limit is refused (setting `FUPIN_IMPORT_MAX_BYTES`, "
         f"default {_bytes(reader.max_bytes())}; the expanded size of a zip counts); a zip member whose "
@@ -265,11 +196,7 @@ def _document() -> list[str]:
         "that a spreadsheet does not run it; import strips the apostrophe again.",
         "- CSV files are UTF-8 with a BOM. In a workbook, whole numbers are numbers and everything else "
         "(codes, ID numbers, amounts, dates) is text, exact as in the CSV files.",
-        "- `status_events.seq` is the order of each household\u2019s steps by date.",
-        "- **Programs and funds**: every batch goes out; village plans by their village, zones with a county "
-        "in scope (with all their counties), projects and their outputs and labour by the project\u2019s area, "
-        "beneficiaries by their household\u2019s village, ledger entries by the area the money comes from. "
-        "Ledger entries are sorted by date, then number.",
+        *registry.docs("export"),
         "",
         "## Commands",
         "",
@@ -294,16 +221,16 @@ def _document() -> list[str]:
         "",
         "## Adding an entity",
         "",
-        "A later entity (trainees, loans, …) adds itself in three places: a new `Entity` in "
-        "`fupin/exchange/schema.py` (its name, natural key, columns with their kinds, code lists, examples "
-        "and help, and the entities it depends on) and its entry in `ENTITIES`; its planner (compare with the "
-        "database by key, check references and rules, add `RowError`s) and its writer (bulk insert the new "
-        "rows, update the changed ones, inside the one transaction) in `fupin/exchange/importer.py` or a "
-        "module of its own beside it, as `load_programs.py` and `load_funds.py` do (the shared pieces are in "
-        "`planning.py`); and its "
-        "query in `fupin/exchange/exporter.py` (scoped with the same area ranges). Column checks, templates, "
-        "reference sheets, the web page\u2019s checkboxes and this document follow from the schema: run "
-        "`fupin exchange_docs -o docs/data-exchange.md` again.",
+        "An app brings its files in its own `exchange.py`, which the exchange framework finds when it "
+        "starts: a `fupin.exchange.schema.Entity` per file (its name, natural key, columns with their kinds, "
+        "code lists, examples and help, and the entities it depends on), registered with "
+        "`fupin.exchange.registry.register` together with its planner (compare with the database by key, "
+        "check references and the app’s rules, add `RowError`s; the shared pieces are in `planning.py`), "
+        "its writer (bulk insert the new rows, update the changed ones, inside the one transaction), its "
+        "export query (scoped with the same area ranges) and what it needs (the least role to change rows, "
+        "the administrative tree, a permission). `docs/adding-an-app.md` lists every argument. Column "
+        "checks, templates, reference sheets, the web page’s checkboxes and this document follow from "
+        "the registered entities: run `fupin exchange_docs -o docs/data-exchange.md` again.",
         "",
         "## Files",
     ]
