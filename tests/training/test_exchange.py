@@ -78,7 +78,7 @@ def test_an_export_comes_back_with_nothing_new(tmp_path, province_user, records)
 
 
 def test_a_package_writes_what_the_services_would(tmp_path, province_user, records):
-    frames = {name: frame for name, frame in export_frames(user=province_user).items()}
+    frames = dict(export_frames(user=province_user).items())
     before = {
         "bases": list(TrainingBase.objects.values_list("code", "name", "county__code", "certification", "capacity")),
         "classes": list(
@@ -131,7 +131,7 @@ def test_a_change_comes_in_as_an_update(tmp_path, province_user, records, klass,
         trained=frames["training_targets"]["trained"].str.replace("600", "650")
     )
     write_package(frames, tmp_path / "package")
-    plan, result = import_package(tmp_path / "package", user=province_user)
+    plan, _result = import_package(tmp_path / "package", user=province_user)
     assert plan.errors == [] and plan.counts()["training_targets"]["updated"] == 1
     assert Target.objects.get(area__code=YANSHOU, year=2009).trained == 650
 
