@@ -18,9 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from fupin.core.choices import Role
 from fupin.core.errors import OutOfScope
@@ -219,7 +218,7 @@ def _unknown_area(plan: Plan, entity: str, frame: pl.DataFrame, column: str) -> 
         joined,
         ~_blank(column) & pl.col("area_id").is_null(),
         column,
-        _message(_g("Unknown area code “%(code)s”."), code=pl.col(column)),
+        _message(gettext("Unknown area code “%(code)s”."), code=pl.col(column)),
     )
     return joined
 
@@ -337,7 +336,7 @@ def _unknown_class(plan: Plan, entity: str, frame: pl.DataFrame) -> pl.DataFrame
         frame,
         ~_blank("class") & pl.col("class_end").is_null(),
         "class",
-        _message(_g("Unknown training class “%(code)s”."), code=pl.col("class")),
+        _message(gettext("Unknown training class “%(code)s”."), code=pl.col("class")),
     )
     return frame.filter(pl.col("class_end").is_not_null())
 
@@ -358,7 +357,7 @@ def plan_bases(plan: Plan, ctx: ImportContext) -> None:
         pl.col("area_id").is_not_null() & (pl.col("area_level") != Level.COUNTY),
         "county",
         _message(
-            _g("Area “%(code)s” is a %(level)s, not a %(wanted)s."),
+            gettext("Area “%(code)s” is a %(level)s, not a %(wanted)s."),
             code=pl.col("county"),
             level=_level_label(pl.col("area_level")),
             wanted=pl.lit(str(Level.COUNTY.label)),
@@ -389,14 +388,14 @@ def plan_classes(plan: Plan, ctx: ImportContext) -> None:
         frame,
         ~_blank("base") & pl.col("base_county").is_null(),
         "base",
-        _message(_g("Unknown training base “%(code)s”."), code=pl.col("base")),
+        _message(gettext("Unknown training base “%(code)s”."), code=pl.col("base")),
     )
     # where it is held: the area given, or the base's county
     frame = frame.with_columns(
         pl.when(_blank("area")).then(pl.col("base_county")).otherwise(pl.col("area")).alias("area")
     )
     errors_where(
-        plan, name, frame, _blank("area") & _blank("base"), "area", _g("Where is the class held? Give its area.")
+        plan, name, frame, _blank("area") & _blank("base"), "area", gettext("Where is the class held? Give its area.")
     )
     frame = _unknown_area(plan, name, frame, "area")
     errors_where(
@@ -405,7 +404,7 @@ def plan_classes(plan: Plan, ctx: ImportContext) -> None:
         frame,
         pl.col("base_county").is_not_null() & ~pl.col("area").str.starts_with(pl.col("base_county").str.slice(0, 6)),
         "area",
-        _message(_g("A base's class is held in the base's county %(county)s."), county=pl.col("base_county")),
+        _message(gettext("A base's class is held in the base's county %(county)s."), county=pl.col("base_county")),
     )
     rule_frame = frame.with_columns(
         pl.when(_blank("base")).then(None).otherwise(pl.col("base")).alias("base"),
@@ -426,7 +425,7 @@ def plan_classes(plan: Plan, ctx: ImportContext) -> None:
         frame,
         ~_blank("project") & pl.col("project_area").is_null(),
         "project",
-        _message(_g("Unknown project “%(code)s”."), code=pl.col("project")),
+        _message(gettext("Unknown project “%(code)s”."), code=pl.col("project")),
     )
     files = frame.select([*CLASSES.column_names, "_line"]).with_columns(pl.col("subsidy_per_trainee").fill_null("0.00"))
     # what the enrolments and transfers of the package see of their classes
@@ -472,7 +471,7 @@ def plan_enrolments(plan: Plan, ctx: ImportContext) -> None:
         frame,
         completed & _blank("completed_on"),
         "completed_on",
-        _g("A completed enrolment gives its completion date."),
+        gettext("A completed enrolment gives its completion date."),
     )
     errors_where(
         plan,
@@ -480,7 +479,7 @@ def plan_enrolments(plan: Plan, ctx: ImportContext) -> None:
         frame,
         ~completed & ~_blank("completed_on"),
         "completed_on",
-        _g("Only a completed enrolment has a completion date."),
+        gettext("Only a completed enrolment has a completion date."),
     )
     errors_where(
         plan,
@@ -488,7 +487,7 @@ def plan_enrolments(plan: Plan, ctx: ImportContext) -> None:
         frame,
         ~_blank("leader_role") & (pl.col("class_type") != ClassType.LEADERS),
         "leader_role",
-        _g("Only a leaders class names the trainee's leader role."),
+        gettext("Only a leaders class names the trainee's leader role."),
     )
     files = frame.select([*ENROLMENTS.column_names, "_line"]).with_columns(pl.col("hours_attended").fill_null("0"))
     current = _current(_ENROLMENT_SELECT, ENROLMENTS, files["class"].unique().to_list(), "c.code")
@@ -510,7 +509,7 @@ def plan_enrolments(plan: Plan, ctx: ImportContext) -> None:
         changed,
         pl.col("paid") == "1",
         "status",
-        _g("The subsidy for this completion has been paid; it cannot change."),
+        gettext("The subsidy for this completion has been paid; it cannot change."),
     )
     scoped = _changed_rows(plan, name).join(frame.select("class", "id_number", "class_area"), on=["class", "id_number"])
     _refuse(
@@ -584,7 +583,7 @@ def plan_targets(plan: Plan, ctx: ImportContext) -> None:
             province,
             pl.col("area_level") == Level.PROVINCE,
             "area",
-            _g("This action needs the role “%(role)s” or higher.") % {"role": Role.PROVINCE.label},
+            gettext("This action needs the role “%(role)s” or higher.") % {"role": Role.PROVINCE.label},
         )
 
 
