@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "fupin.registry",
     "fupin.programs",
     "fupin.funds",
+    "fupin.training",
     "fupin.exchange",
     "fupin.analytics",
     "fupin.demo",

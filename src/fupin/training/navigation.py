@@ -1,0 +1,9 @@
+"""Training's entry in the main menu (``fupin.web.navigation``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from fupin.web import navigation
+
+navigation.register(
+    navigation.MenuItem(_("Training"), "training:class_list", active=navigation.path_prefixes("/training/"), order=45)
+)
