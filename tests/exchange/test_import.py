@@ -273,7 +273,9 @@ def test_illegal_step_in_the_history(tmp_path, unchanged, yanshou_village):
 
 def test_import_as_a_user_applies_their_scope(tmp_path, county_user, unchanged, bayan_village):
     valid_package(tmp_path, bayan_village)
-    assert any("outside your areas" in e for e in errors_of(tmp_path, user=county_user))
+    assert any(
+        "This record is outside the areas you are responsible for." in e for e in errors_of(tmp_path, user=county_user)
+    )
 
 
 def test_100000_rows_with_one_bad_row(tmp_path, yanshou_village):
@@ -367,5 +369,5 @@ def test_rows_for_another_countys_stored_household_are_refused(
     write(tmp_path, "incomes.csv", f"household,year,household_size,wage\n{theirs.code},2009,3,100\n")
     before = snapshot()
     errors = errors_of(tmp_path, user=county_user)
-    assert any(e.startswith("incomes.csv:2:household: the household is outside your areas") for e in errors), errors
+    assert any(e.startswith("incomes.csv:2:household: This record is outside the areas") for e in errors), errors
     assert snapshot() == before

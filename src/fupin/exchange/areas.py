@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from fupin.core.choices import Role
+from fupin.core.errors import OutOfScope
 from fupin.exchange import dbframes as db
 from fupin.exchange import registry
 from fupin.exchange.planning import Plan, compare, errors_where, scope_expr
@@ -81,7 +82,7 @@ def plan_areas(plan: Plan, ctx: ImportContext) -> None:
     )
     cols = ["key_county", "key_village", "area_km2", "population"]
     plan.changes["areas"] = changes = compare(frame.drop("level"), current.select("code", *cols), ["code"], cols)
-    errors_where(plan, "areas", changes.changed, ~scope_expr("code", ranges), "code", _("outside your areas"))
+    errors_where(plan, "areas", changes.changed, ~scope_expr("code", ranges), "code", str(OutOfScope.default_message))
 
 
 def write_areas(plan: Plan, ctx: ImportContext) -> None:

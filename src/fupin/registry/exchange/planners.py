@@ -8,6 +8,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from fupin.core.bulk import next_id
+from fupin.core.errors import OutOfScope
 from fupin.core.masking import ID_SHOWN
 from fupin.exchange import dbframes as db
 from fupin.exchange import registry as exchange_registry
@@ -84,7 +85,7 @@ def plan_poverty_lines(plan: Plan, ctx: ImportContext) -> None:
                 rows,
                 (pl.col("area") != "") & ~scope_expr("area", ranges),
                 "area",
-                _("outside your areas"),
+                str(OutOfScope.default_message),
             )
 
 
@@ -165,7 +166,7 @@ def plan_households(plan: Plan, ctx: ImportContext) -> None:
             frame,
             ~scope_expr("village", ranges),
             "village",
-            _("the village is outside your areas"),
+            str(OutOfScope.default_message),
         )
         # a new household's code is its village's code followed by serial digits (the rule of
         # registry.rules.check_household_code; a stored household keeps its code when it moves)
@@ -179,9 +180,7 @@ def plan_households(plan: Plan, ctx: ImportContext) -> None:
             HOUSEHOLD_CODE_IN_VILLAGE.reason(),
         )
         moved = frame.join(current.select("code", pl.col("village").alias("old")), on="code", how="inner")
-        errors_where(
-            plan, "households", moved, ~scope_expr("old", ranges), "code", _("the household is outside your areas")
-        )
+        errors_where(plan, "households", moved, ~scope_expr("old", ranges), "code", str(OutOfScope.default_message))
         errors_where(
             plan,
             "households",
@@ -222,7 +221,7 @@ def plan_households(plan: Plan, ctx: ImportContext) -> None:
                 outside,
                 ~scope_expr("village", ranges),
                 column,
-                _("the household is outside your areas"),
+                str(OutOfScope.default_message),
             )
 
 
