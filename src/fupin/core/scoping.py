@@ -34,10 +34,6 @@ def scope_ranges(user: Any) -> list[CodeRange] | None:
     return list(ranges) if ranges is not None else None
 
 
-# the old private name, still imported by some modules: use scope_ranges
-_scope_ranges = scope_ranges
-
-
 def ranges_q(field: str, ranges: list[CodeRange]) -> Q:
     """Rows whose code ``field`` lies in one of the ranges."""
     q = Q(pk__in=[])
