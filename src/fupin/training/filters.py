@@ -1,4 +1,7 @@
-"""One FilterSet per model of training, used by the web pages and the API."""
+"""One FilterSet per model of training, used by the web pages and the API.
+
+Every filter has a lazy label: django-filter would otherwise make one from the model field
+once, in the language of the first request, and keep it for every later one."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from fupin.training.models import Enrolment, Target, TrainingBase, TrainingClass
 
 class TrainingBaseFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="county")
-    certification = django_filters.ChoiceFilter(choices=Certification.choices)
+    certification = django_filters.ChoiceFilter(choices=Certification.choices, label=_("certified by"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name contains"))
 
     class Meta:
@@ -23,7 +26,7 @@ class TrainingBaseFilterSet(django_filters.FilterSet):
 
 class TrainingClassFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="area")
-    type = django_filters.ChoiceFilter(choices=ClassType.choices)
+    type = django_filters.ChoiceFilter(choices=ClassType.choices, label=_("type"))
     base = django_filters.CharFilter(field_name="base__code", label=_("base code"))
     year = YearFilter(method="filter_year", label=_("ending in year"))
 
@@ -39,8 +42,8 @@ class EnrolmentFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="klass__area", label=_("class held in this area (code) or below"))
     home = AreaCodeFilter(lookup="person__household__village", label=_("trainee living in this area (code) or below"))
     class_code = django_filters.CharFilter(field_name="klass__code", label=_("class code"))
-    type = django_filters.ChoiceFilter(field_name="klass__type", choices=ClassType.choices)
-    status = django_filters.ChoiceFilter(choices=EnrolmentStatus.choices)
+    type = django_filters.ChoiceFilter(field_name="klass__type", choices=ClassType.choices, label=_("type"))
+    status = django_filters.ChoiceFilter(choices=EnrolmentStatus.choices, label=_("status"))
     household = django_filters.CharFilter(field_name="person__household__code", label=_("household code"))
     year = YearFilter(method="filter_year", label=_("class ending in year"))
 
@@ -55,8 +58,8 @@ class EnrolmentFilterSet(django_filters.FilterSet):
 class TransferFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="enrolment__klass__area", label=_("class held in this area (code) or below"))
     class_code = django_filters.CharFilter(field_name="enrolment__klass__code", label=_("class code"))
-    sector = django_filters.ChoiceFilter(choices=Sector.choices)
-    destination = django_filters.ChoiceFilter(choices=Destination.choices)
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("sector"))
+    destination = django_filters.ChoiceFilter(choices=Destination.choices, label=_("destination"))
     household = django_filters.CharFilter(field_name="enrolment__person__household__code", label=_("household code"))
     year = YearFilter(method="filter_year", label=_("starting in year"))
 
