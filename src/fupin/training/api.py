@@ -397,13 +397,13 @@ class TrainingClassViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return Response(TrainingClassSerializer(klass).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=EnrolmentSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def roster(self, request: Request, code: str | None = None) -> Response:
         """The class's trainees."""
         klass = self.get_object()
-        return Response(
-            EnrolmentSerializer(selectors.class_roster(klass), many=True, context={"request": request}).data
-        )
+        page = self.paginate_queryset(selectors.class_roster(klass))
+        serializer = EnrolmentSerializer(page, many=True, context={"request": request})
+        return self.get_paginated_response(serializer.data)
 
     @extend_schema(request=EnrolInput, responses={201: EnrolmentSerializer})
     @action(detail=True, methods=["post"])

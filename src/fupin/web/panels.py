@@ -23,7 +23,8 @@ the sections of what the household received), ``"person"`` (a member's page: the
 ``"area"`` (the area browser: the area), and the programs' pages ``"batch"`` (a batch),
 ``"plan"`` (a village plan), ``"project"`` (a project: ``side`` beside its facts, ``main``
 under its beneficiaries) and ``"zone"`` (a contiguous development zone: ``side`` beside its
-facts, ``main`` under its projects).
+facts, ``main`` under its projects) and ``"enterprise"`` (a leading enterprise's page: the
+enterprise; its loans, discounts and land contracts are other apps').
 
 A page that shows a form of a panel again, bound and with its errors (a view of the panel's
 app that posted to it), hands the form to the panel with ``bind(request, name=form)``; the
@@ -40,7 +41,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-PAGES = ("household", "person", "area", "batch", "plan", "project", "zone")
+PAGES = ("household", "person", "area", "batch", "plan", "project", "zone", "enterprise")
 SLOTS = ("main", "side", "actions")
 
 Context = Callable[[HttpRequest, Any], "dict[str, Any] | None"]

@@ -1,0 +1,1 @@
+"""Leading enterprises in industry-based poverty alleviation (扶贫龙头企业)."""

@@ -1,0 +1,1 @@
+"""Land transfer for large-scale operation (土地流转规模经营)."""
