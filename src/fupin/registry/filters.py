@@ -173,7 +173,7 @@ class StatusEventFilterSet(django_filters.FilterSet):
     area = AreaCodeFilter(lookup="household__village")
     household = django_filters.CharFilter(field_name="household__code")
     procedure = django_filters.ChoiceFilter(choices=Procedure.choices[1:])
-    year = YearFilter(field_name="date__year")
+    year = YearFilter(field_name="date__year", label=_("year"))
 
     class Meta:
         model = StatusEvent
