@@ -10,9 +10,10 @@ the importer, the demo and the tests):
   (excluded), as interest is: a loan drawn on 1 March and repaid on 31 March is
   outstanding 30 days.
 - The discount period: a loan whose term is **a year or more is discounted for one year**,
-  which under actual/365 is its first 365 days (so a loan drawn on 1 March 2011 for two
-  years is discounted to 29 February 2012 included, and one drawn on 1 March 2012 to 28
-  February 2013 included); a shorter loan is discounted for its actual term.
+  which under actual/365 is its first 365 days (so a loan drawn on 1 January 2008 for two
+  years is discounted to 30 December 2008 included, the leap year's 366th day falling
+  outside, and one drawn on 1 March 2011 to 28 February 2012 included); a shorter loan is
+  discounted for its actual term.
 - A day counts while the loan is outstanding: principal less the repayments made on or
   before that day (a repayment stops the interest from its own day). The discount of a
   year is that of the days of the period falling in the year: a loan across two years is
