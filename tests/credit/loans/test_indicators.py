@@ -34,30 +34,66 @@ def records(province_user, pilot, poor_household, make_household, yanshou_villag
     common = {"lender": "农行", "rate": "5.31"}
     # the poor household: two loans, one discount each; a non-poor household: counted in the funds only
     services.loan_create(
-        actor=actor, code="H1", kind="household", household=poor_household.code, principal="10000",
-        drawn_on="2009-07-01", matures_on="2010-07-01", **common,
+        actor=actor,
+        code="H1",
+        kind="household",
+        household=poor_household.code,
+        principal="10000",
+        drawn_on="2009-07-01",
+        matures_on="2010-07-01",
+        **common,
     )
     services.loan_create(
-        actor=actor, code="H2", kind="household", household=poor_household.code, principal="2000",
-        drawn_on="2009-09-01", matures_on="2010-03-01", **common,
+        actor=actor,
+        code="H2",
+        kind="household",
+        household=poor_household.code,
+        principal="2000",
+        drawn_on="2009-09-01",
+        matures_on="2010-03-01",
+        **common,
     )
     other = make_household(yanshou_village, size=2)
     services.loan_create(
-        actor=actor, code="H3", kind="household", household=other.code, principal="3000",
-        drawn_on="2009-01-01", matures_on="2010-01-01", **common,
+        actor=actor,
+        code="H3",
+        kind="household",
+        household=other.code,
+        principal="3000",
+        drawn_on="2009-01-01",
+        matures_on="2010-01-01",
+        **common,
     )
     services.loan_create(
-        actor=actor, code="E1", kind="enterprise", enterprise=enterprise.code, principal="1000000",
-        drawn_on="2009-09-23", matures_on="2011-09-23", **common,
+        actor=actor,
+        code="E1",
+        kind="enterprise",
+        enterprise=enterprise.code,
+        principal="1000000",
+        drawn_on="2009-09-23",
+        matures_on="2011-09-23",
+        **common,
     )
     # drawn in 2008: not in industry.loans of 2009, but discounted in 2009
     services.loan_create(
-        actor=actor, code="E0", kind="enterprise", enterprise=enterprise.code, principal="500000",
-        drawn_on="2008-07-01", matures_on="2009-07-01", **common,
+        actor=actor,
+        code="E0",
+        kind="enterprise",
+        enterprise=enterprise.code,
+        principal="500000",
+        drawn_on="2008-07-01",
+        matures_on="2009-07-01",
+        **common,
     )
     services.loan_create(
-        actor=actor, code="P1", kind="project", project=discount_project.code, principal="200000",
-        drawn_on="2009-01-01", matures_on="2010-01-01", **common,
+        actor=actor,
+        code="P1",
+        kind="project",
+        project=discount_project.code,
+        principal="200000",
+        drawn_on="2009-01-01",
+        matures_on="2010-01-01",
+        **common,
     )
     return services.discount_pay(
         actor=actor, project=discount_project, year=2009, source="central", on=dt.date(2009, 12, 20)

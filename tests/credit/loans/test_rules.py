@@ -5,7 +5,7 @@ the one-year period of a long loan and the 50,000 yuan household cap."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal as D
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -16,8 +16,13 @@ from fupin.credit.loans import rules
 
 def disc(principal, drawn, matures, year, rate="5", repayments=(), basis=None):
     return rules.loan_discount(
-        principal=D(principal), drawn=drawn, matures=matures, year=year, rate=D(rate),
-        repayments=[(d, D(a)) for d, a in repayments], basis=None if basis is None else D(basis),
+        principal=Decimal(principal),
+        drawn=drawn,
+        matures=matures,
+        year=year,
+        rate=Decimal(rate),
+        repayments=[(d, Decimal(a)) for d, a in repayments],
+        basis=None if basis is None else Decimal(basis),
     )
 
 
@@ -45,35 +50,39 @@ def disc(principal, drawn, matures, year, rate="5", repayments=(), basis=None):
     ],
 )
 def test_hand_computed(principal, drawn, matures, year, expected, days):
-    assert disc(principal, drawn, matures, year) == (D(expected), days)
+    assert disc(principal, drawn, matures, year) == (Decimal(expected), days)
 
 
 def test_hand_computed_cap_and_repayments():
     # 80,000 yuan for a year: 5 % on the 50,000 cap only → 2,500
-    assert disc("80000", dt.date(2009, 1, 1), dt.date(2010, 1, 1), 2009, basis="50000") == (D("2500.00"), 365)
+    assert disc("80000", dt.date(2009, 1, 1), dt.date(2010, 1, 1), 2009, basis="50000") == (Decimal("2500.00"), 365)
     # 10,000 drawn 1 March, 4,000 repaid 31 March, the rest 30 April:
     # 30 days × 10,000 + 30 days × 6,000 = 480,000 yuan-days → × 0.05 / 365 = 65.753… → 65.75
     repay = [(dt.date(2009, 3, 31), "4000"), (dt.date(2009, 4, 30), "6000")]
-    assert disc("10000", dt.date(2009, 3, 1), dt.date(2010, 3, 1), 2009, repayments=repay) == (D("65.75"), 60)
+    assert disc("10000", dt.date(2009, 3, 1), dt.date(2010, 3, 1), 2009, repayments=repay) == (Decimal("65.75"), 60)
     # the cap with a repayment: 60,000, cap 50,000; 20,000 repaid 2 July 2009 (182 days at 50,000,
     # then 183 days at 40,000): (9,100,000 + 7,320,000) × 0.05 / 365 = 2,249.315… → 2,249.32
     repay = [(dt.date(2009, 7, 2), "20000")]
     got = disc("60000", dt.date(2009, 1, 1), dt.date(2010, 1, 1), 2009, repayments=repay, basis="50000")
-    assert got == (D("2249.32"), 365)
+    assert got == (Decimal("2249.32"), 365)
     # enterprise rate 3 % on 1,000,000 for 100 days: 8,219.178… → 8,219.18
     drawn = dt.date(2009, 9, 23)
-    assert disc("1000000", drawn, dt.date(2011, 9, 23), 2009, rate="3") == (D("8219.18"), 100)
+    assert disc("1000000", drawn, dt.date(2011, 9, 23), 2009, rate="3") == (Decimal("8219.18"), 100)
 
 
 def test_household_bases_share_the_cap_in_order_of_drawing():
     bases = rules.household_bases(
-        [("B", dt.date(2009, 5, 1), D("30000")), ("A", dt.date(2009, 3, 1), D("40000")), ("C", dt.date(2009, 6, 1), D("5000"))]
+        [
+            ("B", dt.date(2009, 5, 1), Decimal("30000")),
+            ("A", dt.date(2009, 3, 1), Decimal("40000")),
+            ("C", dt.date(2009, 6, 1), Decimal("5000")),
+        ]
     )
-    assert bases == {"A": D("40000"), "B": D("10000"), "C": D("0")}
+    assert bases == {"A": Decimal("40000"), "B": Decimal("10000"), "C": Decimal("0")}
 
 
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2020, 12, 31))
-principals = st.integers(min_value=1, max_value=10_000_000).map(lambda fen: D(fen) / 100)
+principals = st.integers(min_value=1, max_value=10_000_000).map(lambda fen: Decimal(fen) / 100)
 
 
 @settings(max_examples=200, deadline=None)
@@ -85,12 +94,12 @@ def test_a_loan_is_discounted_for_at_most_a_year_split_across_its_years(principa
     days = sum(d for _a, d in parts)
     assert days == min(term, 365)
     # the parts add up to the whole period's discount within the fen of rounding per year
-    whole = principal * D(5) * days / D(36500)
+    whole = principal * Decimal(5) * days / Decimal(36500)
     total = sum(a for a, _d in parts)
-    assert abs(total - whole) <= D("0.005") * len(parts) + D("0.000001")
+    assert abs(total - whole) <= Decimal("0.005") * len(parts) + Decimal("0.000001")
     # a year or more: exactly one year's discount, to the fen of rounding
     if term >= 365:
-        assert abs(total - principal * D("0.05")) <= D("0.01") * len(parts)
+        assert abs(total - principal * Decimal("0.05")) <= Decimal("0.01") * len(parts)
 
 
 @settings(max_examples=200, deadline=None)
@@ -103,7 +112,9 @@ def test_days_in_a_year_are_the_calendar_overlap(principal, drawn, term, year):
     amount, days = disc(principal, drawn, matures, year)
     assert days == expected
     assert days <= (366 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 365)
-    assert amount == (principal * D(5) * days / D(36500)).quantize(D("0.01"), rounding="ROUND_HALF_UP")
+    assert amount == (principal * Decimal(5) * days / Decimal(36500)).quantize(
+        Decimal("0.01"), rounding="ROUND_HALF_UP"
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -112,21 +123,21 @@ def test_days_in_a_year_are_the_calendar_overlap(principal, drawn, term, year):
     drawn=dates,
 )
 def test_the_household_cap_holds_for_any_loans(loans, drawn):
-    items = [(f"L{i}", drawn + dt.timedelta(days=i), D(p)) for i, p in enumerate(loans)]
+    items = [(f"L{i}", drawn + dt.timedelta(days=i), Decimal(p)) for i, p in enumerate(loans)]
     bases = rules.household_bases(items)
-    assert sum(bases.values()) == min(sum(D(p) for p in loans), rules.HOUSEHOLD_CAP)
-    assert all(D(0) <= bases[c] <= p for c, _d, p in items)
+    assert sum(bases.values()) == min(sum(Decimal(p) for p in loans), rules.HOUSEHOLD_CAP)
+    assert all(Decimal(0) <= bases[c] <= p for c, _d, p in items)
     year = drawn.year
     full = sum(disc(p, d, d + dt.timedelta(days=400), year, basis=bases[c])[0] for c, d, p in items)
     # never more than 5 % of 50,000 for the year (plus a fen of rounding per loan)
-    assert full <= D("2500") + D("0.01") * len(items)
+    assert full <= Decimal("2500") + Decimal("0.01") * len(items)
 
 
 @settings(max_examples=100, deadline=None)
 @given(principal=principals, drawn=dates, cut=st.integers(min_value=0, max_value=364), share=st.integers(1, 100))
 def test_a_repayment_never_raises_the_discount(principal, drawn, cut, share):
     matures = drawn + dt.timedelta(days=365)
-    paid = (principal * share / 100).quantize(D("0.01"))
+    paid = (principal * share / 100).quantize(Decimal("0.01"))
     on = drawn + dt.timedelta(days=cut)
     for year in (drawn.year, drawn.year + 1):
         without = disc(principal, drawn, matures, year)[0]
