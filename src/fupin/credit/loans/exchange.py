@@ -1,1 +1,554 @@
-"""(to be written)"""
+"""The discounted loans' files of the exchange package (``fupin.exchange.registry``):
+pilots, loans, repayments and discounts.
+
+Each planner applies the rules of ``credit.loans.rules`` to the whole file, the very
+expressions the services evaluate on one record, with their field and message
+(``tests/credit/loans/test_parity.py``). A repayment is checked against what is
+outstanding after the database's repayments and the file's earlier ones (by date); a
+discount against the rule's amount for the loan and year (``selectors.discount_quote``, the
+computation the service uses), for loans already recorded. Discounts are written through
+the service that pays them (one ledger disbursement per project, year, source and date),
+inside the import's one transaction: a refusal there undoes the whole import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.choices import Role
+from fupin.core.rules import Rule
+from fupin.credit.loans import rules, selectors, services
+from fupin.credit.loans.choices import BorrowerKind
+from fupin.credit.loans.models import DiscountPilot, Loan, LoanRepayment
+from fupin.exchange import dbframes as db
+from fupin.exchange import registry
+from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, write_rows
+from fupin.exchange.registry import ExportContext, ImportContext
+from fupin.exchange.schema import AREA, CODE, DATE, SIGNED_DECIMAL, TEXT, Column, Entity, year_column
+from fupin.funds.choices import Source
+from fupin.programs.models import Project
+
+PILOTS = Entity(
+    "discount_pilots",
+    key=("area", "first_year"),
+    help=_("The areas and years of the loan discount reform pilot (扶贫贴息贷款改革试点)."),
+    depends_on=("areas",),
+    columns=(
+        Column("area", AREA, required=True, example="230129000000", help=_("a county, a city or the province")),
+        year_column("first_year", example="2008"),
+        year_column("last_year", example="2010"),
+        Column(
+            "rate", SIGNED_DECIMAL, digits=3, example="3.00", help=_("enterprise and project discount rate, % a year")
+        ),
+        Column("note", TEXT, max_length=rules.NOTE_MAX_LENGTH, example=""),
+    ),
+)
+
+LOANS = Entity(
+    "discount_loans",
+    key=("code",),
+    help=_(
+        "Discounted loans (扶贫贴息贷款) to a registry household, a leading enterprise or a project: "
+        "lender, principal, rate, drawn and maturity dates. A recorded loan's lender, rate and purpose may change."
+    ),
+    depends_on=("households", "projects"),
+    columns=(
+        Column("code", TEXT, required=True, max_length=rules.CODE_MAX_LENGTH, example="L-2009-1"),
+        Column("kind", CODE, choices=BorrowerKind, required=True, example="household"),
+        Column("household", TEXT, max_length=20, example="2301291002000001", help=_("household code")),
+        Column("enterprise", TEXT, max_length=18, example="", help=_("unified social credit code")),
+        Column("project", TEXT, max_length=32, example="", help=_("project code")),
+        Column("lender", TEXT, required=True, max_length=rules.NAME_MAX_LENGTH, example="中国农业银行"),
+        Column("principal", SIGNED_DECIMAL, required=True, digits=14, example="10000.00", help=_("yuan")),
+        Column("rate", SIGNED_DECIMAL, required=True, digits=3, example="5.31", help=_("annual interest, %")),
+        Column("drawn_on", DATE, required=True, example="2009-07-01"),
+        Column("matures_on", DATE, required=True, example="2010-07-01"),
+        Column("purpose", TEXT, max_length=rules.NAME_MAX_LENGTH, example="养牛"),
+    ),
+)
+
+REPAYMENTS = Entity(
+    "discount_repayments",
+    key=("loan", "paid_on"),
+    help=_("Repayments of principal of the discounted loans: never beyond what is outstanding."),
+    depends_on=("discount_loans",),
+    columns=(
+        Column(
+            "loan",
+            TEXT,
+            required=True,
+            max_length=rules.CODE_MAX_LENGTH,
+            example="L-2009-1",
+            refers_to="discount_loans",
+        ),
+        Column("paid_on", DATE, required=True, example="2009-10-01"),
+        Column("amount", SIGNED_DECIMAL, required=True, digits=14, example="4000.00", help=_("yuan")),
+    ),
+)
+
+DISCOUNTS = Entity(
+    "loan_discounts",
+    key=("loan", "year"),
+    help=_(
+        "Interest discounts paid on recorded loans, from a county's discount project of the funds ledger: "
+        "the amount (empty: the rule's) is refused beyond the rule's and outside the pilot."
+    ),
+    depends_on=("discount_loans", "discount_repayments", "discount_pilots", "projects"),
+    columns=(
+        Column(
+            "loan",
+            TEXT,
+            required=True,
+            max_length=rules.CODE_MAX_LENGTH,
+            example="L-2009-1",
+            refers_to="discount_loans",
+        ),
+        year_column("year", example="2009"),
+        Column("amount", SIGNED_DECIMAL, digits=14, example="201.64", help=_("yuan; empty: the rule's amount")),
+        Column("project", TEXT, required=True, max_length=32, example="TX2009-230129", refers_to="projects"),
+        Column("source", CODE, choices=Source, required=True, example="central"),
+        Column("paid_on", DATE, required=True, example="2009-12-20"),
+    ),
+)
+
+
+# --- tools ----------------------------------------------------------------------------------------
+
+
+def _refuse(
+    plan: Plan, entity: str, frame: pl.DataFrame, rule: Rule, *, column: str | None = None, **values: Any
+) -> None:
+    errors_where(plan, entity, frame, rule.where(), column or rule.field, rule.reason(**values))
+
+
+def _in_scope(frame: pl.DataFrame, column: str, ctx: ImportContext) -> pl.DataFrame:
+    return frame.with_columns(scope_expr(column, ctx.ranges).fill_null(False).alias("in_scope"))
+
+
+def _changed(plan: Plan, name: str) -> pl.DataFrame:
+    changes = plan.changes[name]
+    return pl.concat([changes.new, changes.changed], how="diagonal_relaxed")
+
+
+_PILOT_SELECT = (
+    "SELECT a.code, CAST(p.first_year AS TEXT), CAST(p.last_year AS TEXT), "
+    + db.money("p.rate")
+    + ", p.note FROM credit_discountpilot p JOIN geo_adminarea a ON a.id = p.area_id"
+)
+_LOAN_SELECT = (
+    "SELECT l.code, l.kind, COALESCE(h.code, ''), COALESCE(e.code, ''), COALESCE(pr.code, ''), l.lender, "
+    + db.money("l.principal")
+    + ", "
+    + db.money("l.rate")
+    + ", "
+    + db.nullable_text("l.drawn_on")
+    + ", "
+    + db.nullable_text("l.matures_on")
+    + ", l.purpose FROM credit_loan l JOIN geo_adminarea a ON a.id = l.area_id "
+    "LEFT JOIN registry_household h ON h.id = l.household_id LEFT JOIN industry_enterprise e ON e.id = l.enterprise_id "
+    "LEFT JOIN programs_project pr ON pr.id = l.project_id"
+)
+_REPAYMENT_SELECT = (
+    "SELECT l.code, " + db.nullable_text("r.paid_on") + ", " + db.money("r.amount") + " FROM credit_loanrepayment r "
+    "JOIN credit_loan l ON l.id = r.loan_id JOIN geo_adminarea a ON a.id = l.area_id"
+)
+_DISCOUNT_SELECT = (
+    "SELECT l.code, CAST(d.year AS TEXT), "
+    + db.money("d.amount")
+    + ", pr.code, en.source, "
+    + db.nullable_text("en.date")
+    + " FROM credit_discount d JOIN credit_loan l ON l.id = d.loan_id JOIN geo_adminarea a ON a.id = l.area_id "
+    "JOIN credit_discountpayment p ON p.id = d.payment_id JOIN programs_project pr ON pr.id = p.project_id "
+    "JOIN funds_entry en ON en.id = p.entry_id"
+)
+
+
+def _loans(codes: Sequence[str]) -> pl.DataFrame:
+    return db.fetch(
+        "SELECT l.code, CAST(l.id AS TEXT), a.code, "
+        + db.money("l.principal")
+        + ", "
+        + db.nullable_text("l.drawn_on")
+        + " FROM credit_loan l JOIN geo_adminarea a ON a.id = l.area_id",
+        ["loan", "loan_id", "loan_area", "principal", "drawn_on"],
+        "l.code",
+        codes,
+    )
+
+
+# --- planners ---------------------------------------------------------------------------------------
+
+
+def plan_pilots(plan: Plan, ctx: ImportContext) -> None:
+    frame = plan.frames.get("discount_pilots")
+    if frame is None:
+        return
+    name = "discount_pilots"
+    areas = db.fetch(
+        "SELECT code, level FROM geo_adminarea", ["area", "area_level"], "code", frame["area"].unique().to_list()
+    )
+    joined = frame.join(areas, on="area", how="left")
+    errors_where(
+        plan,
+        name,
+        joined,
+        pl.col("area_level").is_null(),
+        "area",
+        pl.concat_str([pl.lit(gettext("Unknown area code “")), pl.col("area"), pl.lit("”.")]),
+    )
+    known = joined.filter(pl.col("area_level").is_not_null())
+    _refuse(plan, name, known, rules.PILOT_AREA_LEVEL)
+    _refuse(plan, name, _in_scope(known, "area", ctx), rules.LOAN_IN_SCOPE, column="area")
+    _refuse(plan, name, known, rules.PILOT_YEARS_ORDERED)
+    _refuse(plan, name, known, rules.RATE_RANGE)
+    current = db.fetch(_PILOT_SELECT, PILOTS.column_names, "a.code", frame["area"].unique().to_list())
+    plan.changes[name] = compare(frame, current, ["area", "first_year"], ["last_year", "rate", "note"])
+
+
+def plan_loans(plan: Plan, ctx: ImportContext) -> None:
+    frame = plan.frames.get("discount_loans")
+    if frame is None:
+        return
+    name = "discount_loans"
+    households = db.fetch(
+        "SELECT h.code, CAST(h.id AS TEXT), a.code FROM registry_household h "
+        "JOIN geo_adminarea a ON a.id = h.village_id",
+        ["household", "household_id", "household_area"],
+        "h.code",
+        [v for v in frame["household"].unique().to_list() if v],
+    )
+    enterprises = db.fetch(
+        "SELECT e.code, CAST(e.id AS TEXT), a.code FROM industry_enterprise e "
+        "JOIN geo_adminarea a ON a.id = e.county_id",
+        ["enterprise", "enterprise_id", "enterprise_area"],
+        "e.code",
+        [v for v in frame["enterprise"].unique().to_list() if v],
+    )
+    projects = db.fetch(
+        "SELECT p.code, CAST(p.id AS TEXT), a.code FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id",
+        ["project", "project_id", "project_area"],
+        "p.code",
+        [v for v in frame["project"].unique().to_list() if v],
+    )
+    joined = (
+        frame.join(households, on="household", how="left")
+        .join(enterprises, on="enterprise", how="left")
+        .join(projects, on="project", how="left")
+    )
+    kind = pl.col("kind")
+    for rule, wanted in (
+        (rules.HOUSEHOLD_KNOWN, BorrowerKind.HOUSEHOLD),
+        (rules.ENTERPRISE_KNOWN, BorrowerKind.ENTERPRISE),
+        (rules.PROJECT_KNOWN, BorrowerKind.PROJECT),
+    ):
+        errors_where(plan, name, joined, (kind == wanted) & rule.where(), rule.field, rule.reason())
+    joined = joined.with_columns(
+        pl.when(kind == BorrowerKind.HOUSEHOLD)
+        .then(pl.col("household_area"))
+        .when(kind == BorrowerKind.ENTERPRISE)
+        .then(pl.col("enterprise_area"))
+        .otherwise(pl.col("project_area"))
+        .alias("area")
+    )
+    known = joined.filter(pl.col("area").is_not_null())
+    _refuse(plan, name, _in_scope(known, "area", ctx), rules.LOAN_IN_SCOPE, column="code")
+    for rule in (rules.PRINCIPAL_POSITIVE, rules.PRINCIPAL_WITHIN_MAX, rules.RATE_RANGE, rules.LOAN_DATES_ORDERED):
+        _refuse(plan, name, joined, rule)
+    current = db.fetch(_LOAN_SELECT, LOANS.column_names, "l.code", frame["code"].unique().to_list())
+    plan.changes[name] = compare(frame, current, ["code"], ["lender", "rate", "purpose"])
+    plan.resolved["discount_loan_areas"] = joined.select("code", "area", "household_id", "enterprise_id", "project_id")
+
+
+def plan_repayments(plan: Plan, ctx: ImportContext) -> None:
+    frame = plan.frames.get("discount_repayments")
+    if frame is None:
+        return
+    name = "discount_repayments"
+    joined = frame.join(_loans(frame["loan"].unique().to_list()), on="loan", how="left")
+    _refuse(plan, name, joined, rules.LOAN_KNOWN)
+    known = joined.filter(pl.col("loan_id").is_not_null())
+    _refuse(plan, name, _in_scope(known, "loan_area", ctx), rules.LOAN_IN_SCOPE, column="loan")
+    current = db.fetch(_REPAYMENT_SELECT, REPAYMENTS.column_names, "l.code", frame["loan"].unique().to_list())
+    plan.changes[name] = compare(frame, current, ["loan", "paid_on"], ["amount"])
+    new = plan.changes[name].new.join(known.select("loan", "paid_on", "principal", "drawn_on"), on=["loan", "paid_on"])
+    _refuse(plan, name, new, rules.REPAYMENT_POSITIVE)
+    _refuse(plan, name, new, rules.REPAYMENT_BEFORE_DRAWN)
+    # outstanding before each new row: principal − recorded repayments − the file's earlier rows
+    repaid = (
+        current.group_by("loan").agg(pl.col("amount").cast(pl.Float64).sum().alias("recorded"))
+        if current.height
+        else pl.DataFrame({"loan": [], "recorded": []}, schema={"loan": pl.String, "recorded": pl.Float64})
+    )
+    ordered = (
+        new.join(repaid, on="loan", how="left")
+        .sort("loan", "paid_on", "_line")
+        .with_columns(
+            (
+                pl.col("amount").cast(pl.Float64, strict=False).cum_sum().over("loan")
+                - pl.col("amount").cast(pl.Float64, strict=False)
+            ).alias("earlier")
+        )
+        .with_columns(
+            (pl.col("principal").cast(pl.Float64) - pl.col("recorded").fill_null(0.0) - pl.col("earlier")).alias(
+                "outstanding_value"
+            )
+        )
+        .with_columns(
+            pl.col("outstanding_value").round(2).alias("outstanding"),
+            pl.col("outstanding_value")
+            .map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String)
+            .alias("outstanding_text"),
+        )
+    )
+    _refuse(plan, name, ordered, rules.REPAYMENT_BEYOND_OUTSTANDING, outstanding="outstanding_text")
+    errors_where(
+        plan,
+        name,
+        plan.changes[name].changed,
+        pl.lit(True),
+        "amount",
+        gettext("A recorded repayment cannot be changed: record a new one."),
+    )
+
+
+def plan_discounts(plan: Plan, ctx: ImportContext) -> None:
+    frame = plan.frames.get("loan_discounts")
+    if frame is None:
+        return
+    name = "loan_discounts"
+    joined = frame.join(_loans(frame["loan"].unique().to_list()), on="loan", how="left")
+    _refuse(plan, name, joined, rules.LOAN_KNOWN)
+    projects = db.fetch(
+        "SELECT p.code, CAST(p.id AS TEXT), a.code FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id",
+        ["project", "project_id", "project_area"],
+        "p.code",
+        frame["project"].unique().to_list(),
+    )
+    joined = joined.join(projects, on="project", how="left")
+    _refuse(plan, name, joined.filter(pl.col("loan_id").is_not_null()), rules.PROJECT_KNOWN)
+    known = joined.filter(pl.col("loan_id").is_not_null() & pl.col("project_id").is_not_null())
+    _refuse(plan, name, _in_scope(known, "loan_area", ctx), rules.LOAN_IN_SCOPE, column="loan")
+    current = db.fetch(_DISCOUNT_SELECT, DISCOUNTS.column_names, "l.code", frame["loan"].unique().to_list())
+    plan.changes[name] = compare(frame, current, ["loan", "year"], ["amount"])
+    new = plan.changes[name].new.join(
+        known.select("loan", "year", "loan_id", "loan_area", "project_area"), on=["loan", "year"]
+    )
+    # the rule's amount for each (loan, year), by the service's computation; one error per row, in its order
+    loans = {
+        str(loan.pk): loan
+        for loan in Loan.objects.filter(pk__in=new["loan_id"].unique().to_list()).select_related("area")
+    }
+    rows = []
+    for row in new.iter_rows(named=True):
+        quote = selectors.discount_quote(loans[row["loan_id"]], int(row["year"]))
+        rows.append(
+            {
+                "_line": row["_line"],
+                "pilot": str(quote.pilot.pk) if quote.pilot else None,
+                "cap": float(quote.cap),
+                "cap_text": f"{quote.cap:.2f}",
+            }
+        )
+    checked = new.join(
+        pl.DataFrame(
+            rows, schema={"_line": new.schema["_line"], "pilot": pl.String, "cap": pl.Float64, "cap_text": pl.String}
+        ),
+        on="_line",
+        how="left",
+    ).with_columns(
+        pl.col("project_area").str.slice(0, 6).alias("project_county"),
+        pl.col("loan_area").str.slice(0, 6).alias("loan_county"),
+        pl.lit(False).alias("paid"),
+        pl.coalesce(pl.col("amount").replace("", None), pl.col("cap_text")).alias("amount"),
+    )
+    for rule in (
+        rules.DISCOUNT_OUTSIDE_PILOT,
+        rules.DISCOUNT_PROJECT_COUNTY,
+        rules.DISCOUNT_NOTHING_DUE,
+        rules.DISCOUNT_BEYOND_CAP,
+        rules.REPAYMENT_POSITIVE,
+    ):
+        broken = checked.filter(rule.where())
+        _refuse(plan, name, broken, rule, cap="cap_text")
+        checked = checked.filter(~rule.where())
+    errors_where(
+        plan,
+        name,
+        joined.join(current.select("loan", "year"), on=["loan", "year"]),
+        pl.lit(True),
+        "year",
+        rules.DISCOUNT_TWICE.reason(),
+    )
+
+
+# --- writers ------------------------------------------------------------------------------------------
+
+
+def write_pilots(plan: Plan, ctx: ImportContext) -> None:
+    changes = plan.changes.get("discount_pilots")
+    if changes is None:
+        return
+    areas = db.fetch("SELECT code, CAST(id AS TEXT) FROM geo_adminarea", ["area", "area_id"])
+    fields = ["area", "first_year", "last_year", "rate", "note"]
+    ready = changes.new.join(areas, on="area").with_columns(
+        pl.col("rate").fill_null(str(rules.DEFAULT_ENTERPRISE_RATE)), pl.col("note").fill_null("")
+    )
+    write_rows(DiscountPilot, ready, fields, [pl.col("area_id") if f == "area" else f for f in fields])
+    for row in changes.changed.iter_rows(named=True):
+        DiscountPilot.objects.filter(area__code=row["area"], first_year=int(row["first_year"])).update(
+            last_year=int(row["last_year"]), rate=row["rate"] or rules.DEFAULT_ENTERPRISE_RATE, note=row["note"] or ""
+        )
+    ctx.progress("discount_pilots", changes.new.height + changes.changed.height)
+
+
+def write_loans(plan: Plan, ctx: ImportContext) -> None:
+    changes = plan.changes.get("discount_loans")
+    if changes is None:
+        return
+    areas = db.fetch("SELECT code, CAST(id AS TEXT) FROM geo_adminarea", ["area", "area_id"])
+    resolved = plan.resolved["discount_loan_areas"].join(areas, on="area")
+    ready = (
+        changes.new.drop("household", "enterprise", "project")
+        .join(resolved.drop("area"), on="code")
+        .with_columns(pl.col("purpose").fill_null(""))
+    )
+    fields = [
+        "code",
+        "kind",
+        "household",
+        "enterprise",
+        "project",
+        "area",
+        "lender",
+        "principal",
+        "rate",
+        "drawn_on",
+        "matures_on",
+        "purpose",
+    ]
+    columns = [pl.col(f"{f}_id") if f in ("household", "enterprise", "project", "area") else f for f in fields]
+    write_rows(Loan, ready, fields, columns)
+    for row in changes.changed.iter_rows(named=True):
+        Loan.objects.filter(code=row["code"]).update(
+            lender=row["lender"], rate=row["rate"], purpose=row["purpose"] or ""
+        )
+    ctx.progress("discount_loans", changes.new.height + changes.changed.height)
+
+
+def write_repayments(plan: Plan, ctx: ImportContext) -> None:
+    changes = plan.changes.get("discount_repayments")
+    if changes is None:
+        return
+    ids = _loans(changes.new["loan"].unique().to_list())
+    write_rows(
+        LoanRepayment,
+        changes.new.join(ids, on="loan"),
+        ["loan", "paid_on", "amount"],
+        [pl.col("loan_id"), "paid_on", "amount"],
+    )
+    ctx.progress("discount_repayments", changes.new.height)
+
+
+def write_discounts(plan: Plan, ctx: ImportContext) -> None:
+    changes = plan.changes.get("loan_discounts")
+    if changes is None or not changes.new.height:
+        return
+    groups: dict[tuple[str, int, str, str], list[tuple[Loan, Any]]] = defaultdict(list)
+    loans = {loan.code: loan for loan in Loan.objects.filter(code__in=changes.new["loan"].unique().to_list())}
+    for row in changes.new.iter_rows(named=True):
+        key = (row["project"], int(row["year"]), row["source"], row["paid_on"])
+        groups[key].append((loans[row["loan"]], Decimal(row["amount"]) if row["amount"] else None))
+    for (project, year, source, paid_on), items in sorted(groups.items(), key=lambda kv: kv[0]):
+        services.discount_pay(
+            actor=ctx.user,
+            project=Project.objects.get(code=project),
+            year=year,
+            source=source,
+            loans=items,
+            on=dt.date.fromisoformat(paid_on),
+        )
+    ctx.progress("loan_discounts", changes.new.height)
+
+
+# --- export ------------------------------------------------------------------------------------------
+
+
+def export_pilots(ctx: ExportContext) -> pl.DataFrame:
+    where, params = ctx.where("a.code")
+    return db.fetch(_PILOT_SELECT, PILOTS.column_names, where=where, params=params).sort("area", "first_year")
+
+
+def export_loans(ctx: ExportContext) -> pl.DataFrame:
+    where, params = ctx.where("a.code")
+    return db.fetch(_LOAN_SELECT, LOANS.column_names, where=where, params=params).sort("code")
+
+
+def export_repayments(ctx: ExportContext) -> pl.DataFrame:
+    where, params = ctx.where("a.code")
+    return db.fetch(_REPAYMENT_SELECT, REPAYMENTS.column_names, where=where, params=params).sort("loan", "paid_on")
+
+
+def export_discounts(ctx: ExportContext) -> pl.DataFrame:
+    where, params = ctx.where("a.code")
+    return db.fetch(_DISCOUNT_SELECT, DISCOUNTS.column_names, where=where, params=params).sort("loan", "year")
+
+
+DOCS: dict[str, list[Any]] = {
+    "import": [
+        "- **Discounted loans** (`docs/credit-loans.md`): the rules of `fupin.credit.loans.rules` apply to "
+        "the files as the services apply them to one record. A loan's borrower is a household of the "
+        "registry, a leading enterprise or a project, by code; its principal is more than zero, its rate "
+        "0 to 100 %, it matures after it is drawn. A repayment is never more than what is outstanding "
+        "(after the recorded repayments and the file's earlier ones). A discount is for a recorded loan "
+        "inside the pilot in its year, from a discount project of the loan's county, not beyond the "
+        "rule's amount, once per loan and year; it is paid through the funds ledger.",
+    ],
+    "import_roles": [
+        "`discount_pilots.csv` needs a county, `discount_loans.csv`, `discount_repayments.csv` and "
+        "`loan_discounts.csv` a township;",
+    ],
+}
+
+registry.register(
+    PILOTS,
+    plan=plan_pilots,
+    write=write_pilots,
+    export=export_pilots,
+    needs_role=Role.COUNTY,
+    models=(DiscountPilot,),
+    label=pgettext_lazy("exchange file", "loan discount pilots"),
+    docs=DOCS,
+)
+registry.register(
+    LOANS,
+    plan=plan_loans,
+    write=write_loans,
+    export=export_loans,
+    needs_role=Role.TOWNSHIP,
+    models=(Loan,),
+    label=pgettext_lazy("exchange file", "discounted loans"),
+)
+registry.register(
+    REPAYMENTS,
+    plan=plan_repayments,
+    write=write_repayments,
+    export=export_repayments,
+    needs_role=Role.TOWNSHIP,
+    models=(LoanRepayment,),
+    label=pgettext_lazy("exchange file", "loan repayments"),
+)
+registry.register(
+    DISCOUNTS,
+    plan=plan_discounts,
+    write=write_discounts,
+    export=export_discounts,
+    needs_role=Role.TOWNSHIP,
+    label=pgettext_lazy("exchange file", "loan discounts"),
+)

@@ -161,6 +161,48 @@ LOAN_IN_SCOPE = Rule(
     error=OutOfScope,
 )
 
+HOUSEHOLD_KNOWN = Rule(
+    "household_unknown",
+    "household",
+    _("No household with this code is in the registry."),
+    lambda: ~given("household_id"),
+)
+
+ENTERPRISE_KNOWN = Rule(
+    "enterprise_unknown",
+    "enterprise",
+    _("No leading enterprise with this code is recorded."),
+    lambda: ~given("enterprise_id"),
+)
+
+PROJECT_KNOWN = Rule(
+    "project_unknown",
+    "project",
+    _("No project with this code is recorded."),
+    lambda: ~given("project_id"),
+)
+
+LOAN_KNOWN = Rule(
+    "loan_unknown",
+    "loan",
+    _("No discounted loan with this contract number is recorded."),
+    lambda: ~given("loan_id"),
+)
+
+PILOT_AREA_LEVEL = Rule(
+    "pilot_area_level",
+    "area",
+    _("A pilot is a county, a city or the province."),
+    lambda: ~pl.col("area_level").is_in(["province", "city", "county"]),
+)
+
+PILOT_YEARS_ORDERED = Rule(
+    "pilot_years",
+    "last_year",
+    _("The pilot's last year comes before its first."),
+    lambda: pl.col("last_year").cast(pl.Int64, strict=False) < pl.col("first_year").cast(pl.Int64, strict=False),
+)
+
 PRINCIPAL_POSITIVE = Rule(
     "principal_not_positive",
     "principal",
@@ -252,6 +294,12 @@ DISCOUNT_PROJECT_COUNTY = Rule(
 
 RULES = [
     LOAN_IN_SCOPE,
+    HOUSEHOLD_KNOWN,
+    ENTERPRISE_KNOWN,
+    PROJECT_KNOWN,
+    LOAN_KNOWN,
+    PILOT_AREA_LEVEL,
+    PILOT_YEARS_ORDERED,
     PRINCIPAL_POSITIVE,
     PRINCIPAL_WITHIN_MAX,
     RATE_RANGE,

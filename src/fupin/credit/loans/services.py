@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from fupin.core.audit import audit_log, snapshot
 from fupin.core.choices import Role
-from fupin.core.errors import Conflict, InvalidInput, NotFound
+from fupin.core.errors import Conflict, InvalidInput
 from fupin.core.policy import check_role
 from fupin.core.scoping import user_can_see_code
 from fupin.core.validation import check_choice, check_date, check_text, check_year
@@ -24,7 +24,6 @@ from fupin.credit.loans.choices import BorrowerKind
 from fupin.credit.loans.models import Discount, DiscountPayment, DiscountPilot, Loan, LoanRepayment
 from fupin.funds import services as funds
 from fupin.funds.choices import Source
-from fupin.geo.choices import Level
 from fupin.geo.models import AdminArea
 from fupin.industry.models import Enterprise
 from fupin.programs.models import Project
@@ -69,13 +68,11 @@ def pilot_create(
     area = AdminArea.objects.filter(code=record).first()
     if area is None:
         raise InvalidInput(_("Unknown area code “%(code)s”.") % {"code": record}, field="area", record=record)
-    if area.level not in (Level.PROVINCE, Level.CITY, Level.COUNTY):
-        raise InvalidInput(_("A pilot is a county, a city or the province."), field="area", record=record)
+    rules.PILOT_AREA_LEVEL.check(record=record, values={"area_level": area.level})
     _in_scope(actor, area.code, record=record)
     first = check_year(first_year, field_name="first_year", record=record)
     last = check_year(last_year, field_name="last_year", record=record)
-    if last < first:
-        raise InvalidInput(_("The pilot's last year comes before its first."), field="last_year", record=record)
+    rules.PILOT_YEARS_ORDERED.check(record=record, values={"first_year": first, "last_year": last})
     value = _decimal(rate, field_name="rate", record=record)
     rules.RATE_RANGE.check(record=record, values={"rate": value})
     if DiscountPilot.objects.filter(area=area, first_year=first).exists():
@@ -100,16 +97,16 @@ def _borrower(
     if kind == BorrowerKind.HOUSEHOLD:
         hh = Household.objects.select_related("village").filter(code=str(household or "")).first()
         if hh is None:
-            raise NotFound(_("No household with this code is in the registry."), field="household", record=record)
+            raise rules.HOUSEHOLD_KNOWN.refusal(record=record)
         return {"household": hh}, hh.village
     if kind == BorrowerKind.ENTERPRISE:
         ent = Enterprise.objects.select_related("county").filter(code=str(enterprise or "")).first()
         if ent is None:
-            raise NotFound(_("No leading enterprise with this code is recorded."), field="enterprise", record=record)
+            raise rules.ENTERPRISE_KNOWN.refusal(record=record)
         return {"enterprise": ent}, ent.county
     proj = Project.objects.select_related("area").filter(code=str(project or "")).first()
     if proj is None:
-        raise NotFound(_("No project with this code is recorded."), field="project", record=record)
+        raise rules.PROJECT_KNOWN.refusal(record=record)
     return {"project": proj}, proj.area
 
 
@@ -180,9 +177,13 @@ def repayment_record(*, actor: Any, loan: Loan, paid_on: Any, amount: Any) -> Lo
     paid = check_date(paid_on, field_name="paid_on", record=record)
     value = _decimal(amount, field_name="amount", record=record)
     rules.REPAYMENT_POSITIVE.check(record=record, values={"amount": value})
-    rules.REPAYMENT_BEFORE_DRAWN.check(record=record, values={"paid_on": paid, "drawn_on": loan.drawn_on})
+    rules.REPAYMENT_BEFORE_DRAWN.check(
+        record=record, values={"paid_on": paid, "drawn_on": loan.drawn_on}, drawn_on=loan.drawn_on.isoformat()
+    )
     left = selectors.outstanding(loan)
-    rules.REPAYMENT_BEYOND_OUTSTANDING.check(record=record, values={"amount": value, "outstanding": left})
+    rules.REPAYMENT_BEYOND_OUTSTANDING.check(
+        record=record, values={"amount": value, "outstanding": left}, outstanding=f"{left:.2f}"
+    )
     repayment = LoanRepayment.objects.create(loan=loan, paid_on=paid, amount=value)
     audit_log(
         actor=actor,
@@ -218,7 +219,9 @@ def check_discount(
     rules.DISCOUNT_TWICE.check(record=record, values={"paid": paid}, year=year)
     rules.DISCOUNT_NOTHING_DUE.check(record=record, values={"cap": quote.cap}, year=year)
     value = quote.cap if amount is None else amount
-    rules.DISCOUNT_BEYOND_CAP.check(record=record, values={"amount": value, "cap": quote.cap}, year=year)
+    rules.DISCOUNT_BEYOND_CAP.check(
+        record=record, values={"amount": value, "cap": quote.cap}, year=year, cap=f"{quote.cap:.2f}"
+    )
     rules.REPAYMENT_POSITIVE.check(record=record, values={"amount": value})
     return quote, value
 
