@@ -66,10 +66,8 @@ class LoanSerializer(serializers.ModelSerializer):
         ]
 
     def get_outstanding(self, obj: Loan) -> str:
-        repaid = getattr(obj, "repaid", None)
-        if repaid is None:
-            return f"{selectors.outstanding(obj):.2f}"
-        return f"{obj.principal - repaid:.2f}"
+        value = getattr(obj, "outstanding_amount", None)
+        return f"{selectors.outstanding(obj) if value is None else value:.2f}"
 
 
 class RepaymentSerializer(serializers.ModelSerializer):

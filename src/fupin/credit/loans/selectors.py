@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from fupin.core.areacodes import descendant_range
 from fupin.credit.loans import rules
@@ -27,7 +28,10 @@ def loans(user: Any) -> QuerySet[Loan]:
     return (
         Loan.objects.visible_to(user)
         .select_related("area", "household", "enterprise", "project")
-        .annotate(repaid=Sum("repayments__amount"))
+        .annotate(
+            repaid=Coalesce(Sum("repayments__amount"), Value(Decimal("0")), output_field=DecimalField()),
+            outstanding_amount=ExpressionWrapper(F("principal") - F("repaid"), output_field=DecimalField()),
+        )
     )
 
 
