@@ -357,7 +357,10 @@ def _write(ctx: Context, generated: Loans) -> dict[str, int]:
 
     # one discount project per county, its funds appropriated at the province and allocated to it
     project_id = next_id(Project)
-    project_rows, entries, payments, discounts = [], [], [], []
+    project_rows: list[tuple[Any, ...]] = []
+    entries: list[tuple[Any, ...]] = []
+    payments: list[tuple[Any, ...]] = []
+    discounts: list[tuple[Any, ...]] = []
     payment_id = next_id(DiscountPayment)
     entry_id = next_id(Entry)
     accounts: dict[int, int] = {}

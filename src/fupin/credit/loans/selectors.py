@@ -95,7 +95,7 @@ def discount_quote(loan: Loan, year: int) -> Quote:
         rate = rules.HOUSEHOLD_RATE
         siblings = [
             (other.code, other.drawn_on, other.principal)
-            for other in Loan.objects.filter(household_id=loan.household_id)
+            for other in Loan.objects.filter(household=loan.household)
             if rules.discounted_in(other.drawn_on, other.matures_on, year)
         ]
         if not any(code == loan.code for code, _d, _p in siblings):
