@@ -195,13 +195,14 @@ def plan_pilots(plan: Plan, ctx: ImportContext) -> None:
         "SELECT code, level FROM geo_adminarea", ["area", "area_level"], "code", frame["area"].unique().to_list()
     )
     joined = frame.join(areas, on="area", how="left")
+    _before, _sep, _after = gettext("Unknown area code “%(code)s”.").partition("%(code)s")
     errors_where(
         plan,
         name,
         joined,
         pl.col("area_level").is_null(),
         "area",
-        pl.concat_str([pl.lit(gettext("Unknown area code “")), pl.col("area"), pl.lit("”.")]),
+        pl.concat_str([pl.lit(_before), pl.col("area"), pl.lit(_after)]),
     )
     known = joined.filter(pl.col("area_level").is_not_null())
     _refuse(plan, name, known, rules.PILOT_AREA_LEVEL)
