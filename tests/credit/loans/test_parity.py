@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from fupin.core.errors import ApplicationError
@@ -43,7 +44,9 @@ def _service(call: Callable[[], Any]) -> tuple[str, str]:
 
 
 def _api(user: Any, url: str, body: dict[str, Any]) -> tuple[str, str]:
-    response = api(user).post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    client = api(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(url, body, format="json")
     assert response.status_code in (400, 403, 404, 409), response.content
     data = response.json()
     assert {"code", "message"} <= set(data)

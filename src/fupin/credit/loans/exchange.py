@@ -26,13 +26,14 @@ from fupin.core.choices import Role
 from fupin.core.rules import Rule
 from fupin.credit.loans import rules, selectors, services
 from fupin.credit.loans.choices import BorrowerKind
-from fupin.credit.loans.models import DiscountPilot, Loan, LoanRepayment
+from fupin.credit.loans.models import Discount, DiscountPayment, DiscountPilot, Loan, LoanRepayment
 from fupin.exchange import dbframes as db
 from fupin.exchange import registry
 from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, write_rows
 from fupin.exchange.registry import ExportContext, ImportContext
 from fupin.exchange.schema import AREA, CODE, DATE, SIGNED_DECIMAL, TEXT, Column, Entity, year_column
 from fupin.funds.choices import Source
+from fupin.funds.models import Entry
 from fupin.programs.models import Project
 
 PILOTS = Entity(
@@ -100,7 +101,7 @@ DISCOUNTS = Entity(
         "Interest discounts paid on recorded loans, from a county's discount project of the funds ledger: "
         "the amount (empty: the rule's) is refused beyond the rule's and outside the pilot."
     ),
-    depends_on=("discount_loans", "discount_repayments", "discount_pilots", "projects"),
+    depends_on=("discount_loans", "discount_repayments", "discount_pilots", "projects", "fund_entries"),
     columns=(
         Column(
             "loan",
@@ -115,6 +116,13 @@ DISCOUNTS = Entity(
         Column("project", TEXT, required=True, max_length=32, example="TX2009-230129", refers_to="projects"),
         Column("source", CODE, choices=Source, required=True, example="central"),
         Column("paid_on", DATE, required=True, example="2009-12-20"),
+        Column(
+            "entry",
+            TEXT,
+            max_length=40,
+            example="",
+            help=_("the ledger disbursement that paid it, when the ledger already holds it; empty: the import pays it"),
+        ),
     ),
 )
 
@@ -164,6 +172,8 @@ _DISCOUNT_SELECT = (
     + db.money("d.amount")
     + ", pr.code, en.source, "
     + db.nullable_text("en.date")
+    + ", "
+    + db.ledger_key("en")
     + " FROM credit_discount d JOIN credit_loan l ON l.id = d.loan_id JOIN geo_adminarea a ON a.id = l.area_id "
     "JOIN credit_discountpayment p ON p.id = d.payment_id JOIN programs_project pr ON pr.id = p.project_id "
     "JOIN funds_entry en ON en.id = p.entry_id"
@@ -319,54 +329,153 @@ def plan_repayments(plan: Plan, ctx: ImportContext) -> None:
     )
 
 
+def _package_loans(plan: Plan, codes: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The loans the discounts name, and the other loans of their households: from the
+    database, and from the package's ``discount_loans`` (which wins)."""
+    select = (
+        "SELECT l.code, l.kind, COALESCE(h.code, ''), "
+        + db.money("l.principal")
+        + ", "
+        + db.nullable_text("l.drawn_on")
+        + ", "
+        + db.nullable_text("l.matures_on")
+        + ", a.code "
+        "FROM credit_loan l JOIN geo_adminarea a ON a.id = l.area_id "
+        "LEFT JOIN registry_household h ON h.id = l.household_id"
+    )
+    names = ["code", "kind", "household", "principal", "drawn_on", "matures_on", "area"]
+    stored = db.fetch(select, names, "l.code", list(codes))
+    households = [h for h in stored["household"].unique().to_list() if h]
+    package = plan.frames.get("discount_loans")
+    rows: pl.DataFrame | None = None
+    if package is not None and package.height:
+        resolved = plan.resolved.get("discount_loan_areas")
+        rows = package.join(resolved.select("code", "area"), on="code", how="left") if resolved is not None else None
+        if rows is not None:
+            households += [h for h in rows["household"].unique().to_list() if h]
+    if households:
+        stored = pl.concat([stored, db.fetch(select, names, "h.code", households)]).unique("code")
+    loans = {r["code"]: r for r in stored.iter_rows(named=True)}
+    if rows is not None:
+        for r in rows.select(names).iter_rows(named=True):
+            if r["area"] is not None:
+                loans[r["code"]] = r
+    return loans
+
+
+def _package_repayments(plan: Plan, codes: Sequence[str]) -> dict[str, list[tuple[dt.date, Decimal]]]:
+    current = db.fetch(_REPAYMENT_SELECT, REPAYMENTS.column_names, "l.code", list(codes))
+    package = plan.frames.get("discount_repayments")
+    if package is not None and package.height:
+        current = pl.concat([package.select(REPAYMENTS.column_names), current]).unique(
+            ["loan", "paid_on"], keep="first"
+        )
+    out: dict[str, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for loan, paid_on, amount in current.iter_rows():
+        if paid_on and amount:
+            out[loan].append((dt.date.fromisoformat(paid_on), Decimal(amount)))
+    return out
+
+
+def _package_pilots(plan: Plan) -> list[tuple[Any, str, int, int, Decimal]]:
+    current = db.fetch(_PILOT_SELECT, PILOTS.column_names)
+    package = plan.frames.get("discount_pilots")
+    if package is not None and package.height:
+        current = pl.concat([package.select(PILOTS.column_names), current]).unique(["area", "first_year"], keep="first")
+    return [
+        (
+            f"{r['area']}/{r['first_year']}",
+            r["area"],
+            int(r["first_year"]),
+            int(r["last_year"]),
+            Decimal(r["rate"] or rules.DEFAULT_ENTERPRISE_RATE),
+        )
+        for r in current.iter_rows(named=True)
+    ]
+
+
 def plan_discounts(plan: Plan, ctx: ImportContext) -> None:
     frame = plan.frames.get("loan_discounts")
     if frame is None:
         return
     name = "loan_discounts"
-    joined = frame.join(_loans(frame["loan"].unique().to_list()), on="loan", how="left")
+    codes = frame["loan"].unique().to_list()
+    loans = _package_loans(plan, codes)
+    known = pl.DataFrame(
+        {"loan": list(loans), "loan_id": ["1"] * len(loans)}, schema={"loan": pl.String, "loan_id": pl.String}
+    )
+    joined = frame.join(known, on="loan", how="left")
     _refuse(plan, name, joined, rules.LOAN_KNOWN)
     projects = db.fetch(
-        "SELECT p.code, CAST(p.id AS TEXT), a.code FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id",
-        ["project", "project_id", "project_area"],
+        "SELECT p.code, a.code FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id",
+        ["project", "project_area"],
         "p.code",
         frame["project"].unique().to_list(),
     )
-    joined = joined.join(projects, on="project", how="left")
-    _refuse(plan, name, joined.filter(pl.col("loan_id").is_not_null()), rules.PROJECT_KNOWN)
-    known = joined.filter(pl.col("loan_id").is_not_null() & pl.col("project_id").is_not_null())
-    _refuse(plan, name, _in_scope(known, "loan_area", ctx), rules.LOAN_IN_SCOPE, column="loan")
-    current = db.fetch(_DISCOUNT_SELECT, DISCOUNTS.column_names, "l.code", frame["loan"].unique().to_list())
-    plan.changes[name] = compare(frame, current, ["loan", "year"], ["amount"])
-    new = plan.changes[name].new.join(
-        known.select("loan", "year", "loan_id", "loan_area", "project_area"), on=["loan", "year"]
+    package_projects = plan.frames.get("projects")
+    if package_projects is not None and package_projects.height:
+        given_projects = package_projects.select(pl.col("code").alias("project"), pl.col("area").alias("project_area"))
+        projects = pl.concat([given_projects, projects]).unique("project", keep="first")
+    joined = joined.join(projects, on="project", how="left").with_columns(
+        pl.col("project_area").is_not_null().cast(pl.String).replace("false", None).alias("project_id")
     )
-    # the rule's amount for each (loan, year), by the service's computation; one error per row, in its order
-    loans = {
-        str(loan.pk): loan
-        for loan in Loan.objects.filter(pk__in=new["loan_id"].unique().to_list()).select_related("area")
-    }
+    _refuse(plan, name, joined.filter(pl.col("loan_id").is_not_null()), rules.PROJECT_KNOWN)
+    # the ledger entry, when given: in the database or the package
+    numbers = [n for n in frame["entry"].unique().to_list() if n]
+    found = set(db.fetch("SELECT number FROM funds_entry", ["number"], "number", numbers)["number"].to_list())
+    entries = plan.frames.get("fund_entries")
+    if entries is not None and entries.height:
+        found |= set(entries["number"].to_list())
+    joined = joined.with_columns(
+        pl.when(pl.col("entry").is_null() | (pl.col("entry") == "") | pl.col("entry").is_in(list(found)))
+        .then(pl.lit("1"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+        .alias("entry_found")
+    )
+    _refuse(plan, name, joined, rules.ENTRY_KNOWN)
+    usable = joined.filter(pl.col("loan_id").is_not_null() & pl.col("project_area").is_not_null()).with_columns(
+        pl.col("loan").replace_strict({c: r["area"] for c, r in loans.items()}, default=None).alias("loan_area")
+    )
+    _refuse(plan, name, _in_scope(usable, "loan_area", ctx), rules.LOAN_IN_SCOPE, column="loan")
+    current = db.fetch(_DISCOUNT_SELECT, DISCOUNTS.column_names, "l.code", codes)
+    plan.changes[name] = compare(frame, current, ["loan", "year"], ["amount"])
+    _refuse(plan, name, plan.changes[name].changed.with_columns(pl.lit(True).alias("paid")), rules.DISCOUNT_TWICE)
+    new = plan.changes[name].new.join(usable.select("loan", "year", "loan_area", "project_area"), on=["loan", "year"])
+    # the rule's amount for each (loan, year), by the computation the service uses
+    pilots = _package_pilots(plan)
+    repaid = _package_repayments(plan, codes)
     rows = []
     for row in new.iter_rows(named=True):
-        quote = selectors.discount_quote(loans[row["loan_id"]], int(row["year"]))
-        rows.append(
-            {
-                "_line": row["_line"],
-                "pilot": str(quote.pilot.pk) if quote.pilot else None,
-                "cap": float(quote.cap),
-                "cap_text": f"{quote.cap:.2f}",
-            }
+        loan, year = loans[row["loan"]], int(row["year"])
+        pilot = rules.pilot_holding(loan["area"], year, pilots)
+        siblings = [
+            (c, dt.date.fromisoformat(r["drawn_on"]), Decimal(r["principal"]), dt.date.fromisoformat(r["matures_on"]))
+            for c, r in loans.items()
+            if loan["household"] and r["household"] == loan["household"]
+        ]
+        _basis, _days, _rate, cap = rules.discount_due(
+            kind=loan["kind"],
+            code=row["loan"],
+            principal=Decimal(loan["principal"]),
+            drawn=dt.date.fromisoformat(loan["drawn_on"]),
+            matures=dt.date.fromisoformat(loan["matures_on"]),
+            year=year,
+            repayments=repaid.get(row["loan"], []),
+            siblings=siblings,
+            pilot_rate=pilot[4] if pilot else None,
         )
-    checked = new.join(
-        pl.DataFrame(
-            rows, schema={"_line": new.schema["_line"], "pilot": pl.String, "cap": pl.Float64, "cap_text": pl.String}
-        ),
-        on="_line",
-        how="left",
-    ).with_columns(
+        rows.append(
+            {"_line": row["_line"], "pilot": pilot[0] if pilot else None, "cap": float(cap), "cap_text": f"{cap:.2f}"}
+        )
+    schema: dict[str, Any] = {
+        "_line": new.schema["_line"],
+        "pilot": pl.String,
+        "cap": pl.Float64,
+        "cap_text": pl.String,
+    }
+    checked = new.join(pl.DataFrame(rows, schema=schema), on="_line", how="left").with_columns(
         pl.col("project_area").str.slice(0, 6).alias("project_county"),
         pl.col("loan_area").str.slice(0, 6).alias("loan_county"),
-        pl.lit(False).alias("paid"),
         pl.coalesce(pl.col("amount").replace("", None), pl.col("cap_text")).alias("amount"),
     )
     for rule in (
@@ -376,17 +485,8 @@ def plan_discounts(plan: Plan, ctx: ImportContext) -> None:
         rules.DISCOUNT_BEYOND_CAP,
         rules.REPAYMENT_POSITIVE,
     ):
-        broken = checked.filter(rule.where())
-        _refuse(plan, name, broken, rule, cap="cap_text")
+        _refuse(plan, name, checked.filter(rule.where()), rule, cap="cap_text")
         checked = checked.filter(~rule.where())
-    errors_where(
-        plan,
-        name,
-        joined.join(current.select("loan", "year"), on=["loan", "year"]),
-        pl.lit(True),
-        "year",
-        rules.DISCOUNT_TWICE.reason(),
-    )
 
 
 # --- writers ------------------------------------------------------------------------------------------
@@ -458,21 +558,53 @@ def write_repayments(plan: Plan, ctx: ImportContext) -> None:
 
 
 def write_discounts(plan: Plan, ctx: ImportContext) -> None:
+    """Rows naming a ledger entry (written by the funds' file before) are recorded against
+    it; the others are paid through the service, one disbursement per project, year,
+    source and date."""
     changes = plan.changes.get("loan_discounts")
     if changes is None or not changes.new.height:
         return
+    loans = {
+        loan.code: loan
+        for loan in Loan.objects.filter(code__in=changes.new["loan"].unique().to_list()).select_related("area")
+    }
     groups: dict[tuple[str, int, str, str], list[tuple[Loan, Any]]] = defaultdict(list)
-    loans = {loan.code: loan for loan in Loan.objects.filter(code__in=changes.new["loan"].unique().to_list())}
+    recorded: dict[str, list[tuple[Loan, int, Decimal | None]]] = defaultdict(list)
     for row in changes.new.iter_rows(named=True):
-        key = (row["project"], int(row["year"]), row["source"], row["paid_on"])
-        groups[key].append((loans[row["loan"]], Decimal(row["amount"]) if row["amount"] else None))
-    for (project, year, source, paid_on), items in sorted(groups.items(), key=lambda kv: kv[0]):
+        amount = Decimal(row["amount"]) if row["amount"] else None
+        if row["entry"]:
+            recorded[row["entry"]].append((loans[row["loan"]], int(row["year"]), amount))
+        else:
+            groups[(row["project"], int(row["year"]), row["source"], row["paid_on"])].append(
+                (loans[row["loan"]], amount)
+            )
+    for number, items in sorted(recorded.items()):
+        entry = Entry.objects.select_related("project").get(number=number)
+        quotes = [(loan, year, selectors.discount_quote(loan, year), amount) for loan, year, amount in items]
+        payment = DiscountPayment.objects.filter(entry=entry).first()
+        if payment is None:
+            total = sum((a if a is not None else q.cap for _l, _y, q, a in quotes), Decimal("0"))
+            payment = DiscountPayment.objects.create(project=entry.project, year=entry.year, entry=entry, amount=total)
+        for loan, year, quote, amount in quotes:
+            if quote.pilot is None:
+                raise rules.DISCOUNT_OUTSIDE_PILOT.refusal(record=loan.code, year=year)
+            Discount.objects.create(
+                loan=loan,
+                year=year,
+                pilot=quote.pilot,
+                basis=quote.basis,
+                days=quote.days,
+                rate=quote.rate,
+                amount=amount if amount is not None else quote.cap,
+                payment=payment,
+            )
+    for (project, year, source, paid_on), pay in sorted(groups.items(), key=lambda kv: kv[0]):
         services.discount_pay(
             actor=ctx.user,
             project=Project.objects.get(code=project),
             year=year,
             source=source,
-            loans=items,
+            loans=pay,
             on=dt.date.fromisoformat(paid_on),
         )
     ctx.progress("loan_discounts", changes.new.height)
@@ -551,5 +683,6 @@ registry.register(
     write=write_discounts,
     export=export_discounts,
     needs_role=Role.TOWNSHIP,
+    models=(DiscountPayment, Discount),
     label=pgettext_lazy("exchange file", "loan discounts"),
 )

@@ -36,10 +36,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.areacodes import significant_digits
 from fupin.core.errors import OutOfScope
 from fupin.core.rules import Rule, amount, given
 
@@ -144,6 +146,43 @@ def household_bases(loans: Sequence[tuple[str, dt.date, Decimal]]) -> dict[str, 
         out[code] = take
         left -= take
     return out
+
+
+def pilot_holding(
+    area_code: str, year: int, pilots: Iterable[tuple[Any, str, int, int, Decimal]]
+) -> tuple[Any, str, int, int, Decimal] | None:
+    """The pilot holding the area in the year, of (key, area code, first year, last year,
+    rate): the narrowest area if several do."""
+    found = [p for p in pilots if p[2] <= year <= p[3] and area_code.startswith(p[1][: significant_digits(p[1])])]
+    return max(found, key=lambda p: significant_digits(p[1]), default=None)
+
+
+def discount_due(
+    *,
+    kind: str,
+    code: str,
+    principal: Decimal,
+    drawn: dt.date,
+    matures: dt.date,
+    year: int,
+    repayments: Iterable[tuple[dt.date, Decimal]],
+    siblings: Iterable[tuple[str, dt.date, Decimal, dt.date]],
+    pilot_rate: Decimal | None,
+) -> tuple[Decimal, int, Decimal, Decimal]:
+    """(basis, days, rate, the discount allowed) of a loan for a year. ``siblings``: the
+    household's loans (code, drawn, principal, matures), the loan itself among them or not;
+    ``pilot_rate`` None: outside the pilot, nothing is allowed."""
+    if kind == "household":
+        rate = HOUSEHOLD_RATE
+        shares = [(c, d, p) for c, d, p, m in siblings if c != code and discounted_in(d, m, year)]
+        basis = household_bases([*shares, (code, drawn, principal)])[code]
+    else:
+        rate = pilot_rate if pilot_rate is not None else DEFAULT_ENTERPRISE_RATE
+        basis = principal
+    amount, days = loan_discount(
+        principal=principal, drawn=drawn, matures=matures, year=year, rate=rate, repayments=repayments, basis=basis
+    )
+    return basis, days, rate, amount if pilot_rate is not None else Decimal("0.00")
 
 
 def outstanding(principal: Decimal, repayments: Iterable[Decimal]) -> Decimal:
@@ -285,6 +324,13 @@ DISCOUNT_TWICE = Rule(
     lambda: pl.col("paid").cast(pl.Boolean),
 )
 
+ENTRY_KNOWN = Rule(
+    "entry_unknown",
+    "entry",
+    _("No disbursement with this number is in the funds ledger (nor in the package)."),
+    lambda: ~given("entry_found"),
+)
+
 DISCOUNT_PROJECT_COUNTY = Rule(
     "discount_project_elsewhere",
     "project",
@@ -312,4 +358,5 @@ RULES = [
     DISCOUNT_BEYOND_CAP,
     DISCOUNT_TWICE,
     DISCOUNT_PROJECT_COUNTY,
+    ENTRY_KNOWN,
 ]

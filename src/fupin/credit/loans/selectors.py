@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from fupin.core.areacodes import descendant_range
 from fupin.credit.loans import rules
 from fupin.credit.loans.choices import BorrowerKind
 from fupin.credit.loans.models import Discount, DiscountPayment, DiscountPilot, Loan, LoanRepayment
@@ -53,12 +52,13 @@ def county_of(code: str) -> str:
 
 def pilot_for(area_code: str, year: int) -> DiscountPilot | None:
     """The pilot holding the area in the year (the narrowest, if several do)."""
-    found = []
-    for pilot in DiscountPilot.objects.filter(first_year__lte=year, last_year__gte=year).select_related("area"):
-        low, high = descendant_range(pilot.area.code)
-        if low <= area_code <= high:
-            found.append(pilot)
-    return max(found, key=lambda p: (p.area.code.rstrip("0").__len__(), -p.pk), default=None)
+    pilots = {
+        p.pk: p for p in DiscountPilot.objects.filter(first_year__lte=year, last_year__gte=year).select_related("area")
+    }
+    found = rules.pilot_holding(
+        area_code, year, [(p.pk, p.area.code, p.first_year, p.last_year, p.rate) for p in pilots.values()]
+    )
+    return pilots[found[0]] if found else None
 
 
 def outstanding(loan: Loan, *, on: dt.date | None = None) -> Decimal:
@@ -91,31 +91,23 @@ def discount_quote(loan: Loan, year: int) -> Quote:
     computed on after the household cap (``basis``), the days and rate; ``pilot`` None when
     no pilot holds the loan's area in the year (then nothing is allowed)."""
     pilot = pilot_for(loan.area.code, year)
-    if loan.kind == BorrowerKind.HOUSEHOLD:
-        rate = rules.HOUSEHOLD_RATE
-        siblings = [
-            (other.code, other.drawn_on, other.principal)
-            for other in Loan.objects.filter(household=loan.household)
-            if rules.discounted_in(other.drawn_on, other.matures_on, year)
-        ]
-        if not any(code == loan.code for code, _d, _p in siblings):
-            siblings.append((loan.code, loan.drawn_on, loan.principal))
-        basis = rules.household_bases(siblings)[loan.code]
-    else:
-        rate = pilot.rate if pilot is not None else rules.DEFAULT_ENTERPRISE_RATE
-        basis = loan.principal
-    amount, days = rules.loan_discount(
+    siblings = (
+        list(Loan.objects.filter(household=loan.household).values_list("code", "drawn_on", "principal", "matures_on"))
+        if loan.kind == BorrowerKind.HOUSEHOLD
+        else []
+    )
+    basis, days, rate, cap = rules.discount_due(
+        kind=loan.kind,
+        code=loan.code,
         principal=loan.principal,
         drawn=loan.drawn_on,
         matures=loan.matures_on,
         year=year,
-        rate=rate,
         repayments=_repayments(loan),
-        basis=basis,
+        siblings=siblings,
+        pilot_rate=pilot.rate if pilot is not None else None,
     )
-    if pilot is None:
-        amount = Decimal("0.00")
-    return Quote(loan=loan, year=year, pilot=pilot, basis=basis, days=days, rate=rate, cap=amount)
+    return Quote(loan=loan, year=year, pilot=pilot, basis=basis, days=days, rate=rate, cap=cap)
 
 
 def household_loans(household: Household) -> list[dict[str, Any]]:
