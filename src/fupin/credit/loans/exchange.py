@@ -223,35 +223,55 @@ def plan_pilots(plan: Plan, ctx: ImportContext) -> None:
     plan.changes[name] = compare(frame, current, ["area", "first_year"], ["last_year", "rate", "note"])
 
 
+def _codes(frame: pl.DataFrame, column: str) -> list[str]:
+    return [v for v in frame[column].unique().to_list() if v]
+
+
+def _with_package(stored: pl.DataFrame, plan: Plan, entity: str, columns: dict[str, str]) -> pl.DataFrame:
+    """``stored`` (code, area) and the same of the package's file ``entity`` (its columns
+    renamed by ``columns``), the package's first."""
+    frame = plan.frames.get(entity)
+    if frame is None or not frame.height or not set(columns) <= set(frame.columns):
+        return stored
+    given = frame.select([pl.col(k).alias(v) for k, v in columns.items()])
+    return pl.concat([given, stored]).unique(stored.columns[0], keep="first")
+
+
 def plan_loans(plan: Plan, ctx: ImportContext) -> None:
     frame = plan.frames.get("discount_loans")
     if frame is None:
         return
     name = "discount_loans"
     households = db.fetch(
-        "SELECT h.code, CAST(h.id AS TEXT), a.code FROM registry_household h "
-        "JOIN geo_adminarea a ON a.id = h.village_id",
-        ["household", "household_id", "household_area"],
+        "SELECT h.code, a.code FROM registry_household h JOIN geo_adminarea a ON a.id = h.village_id",
+        ["household", "household_area"],
         "h.code",
-        [v for v in frame["household"].unique().to_list() if v],
+        _codes(frame, "household"),
     )
+    households = _with_package(households, plan, "households", {"code": "household", "village": "household_area"})
     enterprises = db.fetch(
-        "SELECT e.code, CAST(e.id AS TEXT), a.code FROM industry_enterprise e "
-        "JOIN geo_adminarea a ON a.id = e.county_id",
-        ["enterprise", "enterprise_id", "enterprise_area"],
+        "SELECT e.code, a.code FROM industry_enterprise e JOIN geo_adminarea a ON a.id = e.county_id",
+        ["enterprise", "enterprise_area"],
         "e.code",
-        [v for v in frame["enterprise"].unique().to_list() if v],
+        _codes(frame, "enterprise"),
     )
+    enterprises = _with_package(enterprises, plan, "enterprises", {"code": "enterprise", "county": "enterprise_area"})
     projects = db.fetch(
-        "SELECT p.code, CAST(p.id AS TEXT), a.code FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id",
-        ["project", "project_id", "project_area"],
+        "SELECT p.code, a.code FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id",
+        ["project", "project_area"],
         "p.code",
-        [v for v in frame["project"].unique().to_list() if v],
+        _codes(frame, "project"),
     )
+    projects = _with_package(projects, plan, "projects", {"code": "project", "area": "project_area"})
     joined = (
         frame.join(households, on="household", how="left")
         .join(enterprises, on="enterprise", how="left")
         .join(projects, on="project", how="left")
+        .with_columns(
+            pl.col("household_area").alias("household_id"),
+            pl.col("enterprise_area").alias("enterprise_id"),
+            pl.col("project_area").alias("project_id"),
+        )
     )
     kind = pl.col("kind")
     for rule, wanted in (
@@ -274,7 +294,29 @@ def plan_loans(plan: Plan, ctx: ImportContext) -> None:
         _refuse(plan, name, joined, rule)
     current = db.fetch(_LOAN_SELECT, LOANS.column_names, "l.code", frame["code"].unique().to_list())
     plan.changes[name] = compare(frame, current, ["code"], ["lender", "rate", "purpose"])
-    plan.resolved["discount_loan_areas"] = joined.select("code", "area", "household_id", "enterprise_id", "project_id")
+    # the loans of the package with their borrower's area (the later files' planners read it)
+    plan.resolved["discount_loan_areas"] = joined.select("code", "area")
+
+
+def _known_loans(plan: Plan, codes: Sequence[str]) -> pl.DataFrame:
+    """Loan code -> (principal, drawn_on, area) from the database and the package."""
+    stored = db.fetch(
+        "SELECT l.code, "
+        + db.money("l.principal")
+        + ", "
+        + db.nullable_text("l.drawn_on")
+        + ", a.code FROM credit_loan l JOIN geo_adminarea a ON a.id = l.area_id",
+        ["loan", "principal", "drawn_on", "loan_area"],
+        "l.code",
+        list(codes),
+    )
+    package = plan.frames.get("discount_loans")
+    resolved = plan.resolved.get("discount_loan_areas")
+    if package is not None and package.height and resolved is not None:
+        given = package.join(resolved, on="code", how="left").filter(pl.col("area").is_not_null())
+        given = given.select(pl.col("code").alias("loan"), "principal", "drawn_on", pl.col("area").alias("loan_area"))
+        stored = pl.concat([given, stored]).unique("loan", keep="first")
+    return stored.with_columns(pl.lit("1").alias("loan_id"))
 
 
 def plan_repayments(plan: Plan, ctx: ImportContext) -> None:
@@ -282,7 +324,7 @@ def plan_repayments(plan: Plan, ctx: ImportContext) -> None:
     if frame is None:
         return
     name = "discount_repayments"
-    joined = frame.join(_loans(frame["loan"].unique().to_list()), on="loan", how="left")
+    joined = frame.join(_known_loans(plan, frame["loan"].unique().to_list()), on="loan", how="left")
     _refuse(plan, name, joined, rules.LOAN_KNOWN)
     known = joined.filter(pl.col("loan_id").is_not_null())
     _refuse(plan, name, _in_scope(known, "loan_area", ctx), rules.LOAN_IN_SCOPE, column="loan")
@@ -434,7 +476,9 @@ def plan_discounts(plan: Plan, ctx: ImportContext) -> None:
     )
     _refuse(plan, name, joined, rules.ENTRY_KNOWN)
     usable = joined.filter(pl.col("loan_id").is_not_null() & pl.col("project_area").is_not_null()).with_columns(
-        pl.col("loan").replace_strict({c: r["area"] for c, r in loans.items()}, default=None).alias("loan_area")
+        pl.col("loan")
+        .replace_strict({c: r["area"] for c, r in loans.items()}, default=None, return_dtype=pl.String)
+        .alias("loan_area")
     )
     _refuse(plan, name, _in_scope(usable, "loan_area", ctx), rules.LOAN_IN_SCOPE, column="loan")
     current = db.fetch(_DISCOUNT_SELECT, DISCOUNTS.column_names, "l.code", codes)
@@ -513,34 +557,32 @@ def write_loans(plan: Plan, ctx: ImportContext) -> None:
     changes = plan.changes.get("discount_loans")
     if changes is None:
         return
+    new = changes.new
     areas = db.fetch("SELECT code, CAST(id AS TEXT) FROM geo_adminarea", ["area", "area_id"])
     resolved = plan.resolved["discount_loan_areas"].join(areas, on="area")
-    ready = (
-        changes.new.drop("household", "enterprise", "project")
-        .join(resolved.drop("area"), on="code")
-        .with_columns(pl.col("purpose").fill_null(""))
-    )
-    fields = [
-        "code",
-        "kind",
-        "household",
-        "enterprise",
-        "project",
-        "area",
-        "lender",
-        "principal",
-        "rate",
-        "drawn_on",
-        "matures_on",
-        "purpose",
-    ]
+    ids = {
+        column: db.fetch(
+            f"SELECT code, CAST(id AS TEXT) FROM {table}", [column, f"{column}_id"], "code", _codes(new, column)
+        )
+        for column, table in (
+            ("household", "registry_household"),
+            ("enterprise", "industry_enterprise"),
+            ("project", "programs_project"),
+        )
+    }
+    ready = new.join(resolved.select("code", "area_id"), on="code")
+    for column, found in ids.items():
+        ready = ready.join(found, on=column, how="left")
+    ready = ready.with_columns(pl.col("purpose").fill_null(""))
+    fields = ["code", "kind", "household", "enterprise", "project", "area", "lender", "principal", "rate"]
+    fields += ["drawn_on", "matures_on", "purpose"]
     columns = [pl.col(f"{f}_id") if f in ("household", "enterprise", "project", "area") else f for f in fields]
     write_rows(Loan, ready, fields, columns)
     for row in changes.changed.iter_rows(named=True):
         Loan.objects.filter(code=row["code"]).update(
             lender=row["lender"], rate=row["rate"], purpose=row["purpose"] or ""
         )
-    ctx.progress("discount_loans", changes.new.height + changes.changed.height)
+    ctx.progress("discount_loans", new.height + changes.changed.height)
 
 
 def write_repayments(plan: Plan, ctx: ImportContext) -> None:
