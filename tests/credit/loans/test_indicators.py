@@ -24,7 +24,6 @@ IDS = [
     "industry.enterprises_supported",
     "industry.discount_subsidy",
     "industry.loans",
-    "industry.labor_absorbed",
 ]
 
 
@@ -123,3 +122,28 @@ def test_the_indicators_from_the_records(records, tmp_path):
     early = Engine(take_snapshot(as_of=dt.date(2009, 12, 1), root=tmp_path / "early"))
     values = {v.indicator.id: v.value for v in evaluate(early.scope(year=2009, area=PROVINCE), IDS)}
     assert values["discount.funds"] == 0
+
+
+def test_labour_absorbed_joins_the_employments_of_supported_enterprises(records, tmp_path, poor_household, enterprise):
+    """``industry.labor_absorbed`` on a stand-in of industry's ``enterprise_employments``
+    (registered by the industry app after the merge)."""
+    import ibis
+
+    from fupin.credit.loans.indicators import labor_absorbed
+
+    snapshot = take_snapshot(as_of=dt.date(2009, 12, 31), root=tmp_path)
+    scope = Engine(snapshot).scope(year=2009, area=PROVINCE)
+    member = poor_household.members.order_by("id").first()
+    rows = {
+        "id": [1, 2, 3, 4],
+        "enterprise_id": [enterprise.pk, enterprise.pk, enterprise.pk, enterprise.pk + 1000],
+        "person_id": [member.pk, member.pk, 999_999, member.pk],
+        "household_id": [poor_household.pk, poor_household.pk, 999_999, poor_household.pk],
+        "start_date": [dt.date(2009, 3, 1), dt.date(2009, 8, 1), dt.date(2009, 3, 1), dt.date(2009, 3, 1)],
+        "end_date": [dt.date(2009, 6, 30), None, None, None],
+        "monthly_wage": [1200.0, 1300.0, 1000.0, 900.0],
+    }
+    scope.tables["enterprise_employments"] = ibis.memtable(rows)
+    # one person (twice employed) of a poor household at the supported enterprise; the
+    # unknown household and the other enterprise do not count
+    assert scope.con.execute(labor_absorbed(scope)) == 1

@@ -7,8 +7,9 @@
   discounted loan in the year" is a loan with a discount for the year.
 - A poor household is one poor at the year's end (``Scope.status_at``), as the registry's
   ``poor.households`` reads it.
-- ``industry.labor_absorbed`` joins industry's ``enterprise_employments``; without that table
-  (before the industry app registers it) it is not available."""
+- ``industry.labor_absorbed`` joins industry's ``enterprise_employments``: it is registered
+  only when that table is (before the industry app registers it, the report shows it as not
+  recorded, with the section's reason)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import datetime as dt
 import ibis
 import ibis.expr.types as ir
 
+from fupin.analytics import registry
 from fupin.analytics.engine import Scope
 from fupin.analytics.registry import computes
 from fupin.credit.loans.choices import BorrowerKind
@@ -98,7 +100,6 @@ def enterprise_loans(scope: Scope) -> ir.Scalar:
     return drawn.principal.sum().fill_null(0)
 
 
-@computes("industry.labor_absorbed")
 def labor_absorbed(scope: Scope) -> ir.Scalar | None:
     """Distinct persons employed in the year by an enterprise with a discount paid in the
     year, whose household was poor at the year's end."""
@@ -115,3 +116,8 @@ def labor_absorbed(scope: Scope) -> ir.Scalar | None:
     poor = households.filter(households.status == "poor").select(poor_id="id")
     running = running.semi_join(poor, running.household_id == poor.poor_id)
     return running.person_id.nunique()
+
+
+# computed once industry registers its employments (its snapshot module runs before this one)
+if "enterprise_employments" in registry.TABLES:
+    computes("industry.labor_absorbed")(labor_absorbed)
