@@ -164,7 +164,11 @@ def loan_create(
 
 
 def _lock_loan(loan: Loan) -> Loan:
-    return Loan.objects.select_for_update().select_related("area", "household", "enterprise", "project").get(pk=loan.pk)
+    return (
+        Loan.objects.select_for_update(of=("self",))
+        .select_related("area", "household", "enterprise", "project")
+        .get(pk=loan.pk)
+    )
 
 
 @transaction.atomic
@@ -252,7 +256,7 @@ def discount_pay(
         county = selectors.county_of(project.area.code)
         low, high = county, county[:6] + "999999"
         candidates = (
-            Loan.objects.select_for_update()
+            Loan.objects.select_for_update(of=("self",))
             .filter(area__code__gte=low, area__code__lte=high)
             .exclude(discounts__year=year)
             .select_related("area")
