@@ -183,3 +183,17 @@ def test_scope_and_roles(make_user, province_user, household_loan, discount_proj
     with pytest.raises(OutOfScope):
         services.discount_pay(actor=bayan, project=discount_project, year=2009, source="central")
     assert _state() == before
+
+
+def test_a_loan_named_twice_in_one_payment_is_refused(province_user, household_loan, discount_project):
+    before = _state()
+    with pytest.raises(InvalidInput) as info:
+        services.discount_pay(
+            actor=province_user,
+            project=discount_project,
+            year=2009,
+            source="central",
+            loans=[(household_loan, "100"), (household_loan, "100")],
+        )
+    assert info.value.field == "year" and info.value.record == household_loan.code
+    assert _state() == before

@@ -271,7 +271,10 @@ def discount_pay(
                 _("No loan of the county has a discount due in %(year)s.") % {"year": year}, field="year", record=record
             )
     else:
+        seen: set[int] = set()
         for loan, amount in loans:
+            rules.DISCOUNT_TWICE.check(record=loan.code, values={"paid": loan.pk in seen}, year=year)
+            seen.add(loan.pk)
             loan = _lock_loan(loan)
             value = None if amount in (None, "") else _decimal(amount, field_name="amount", record=loan.code)
             _in_scope(actor, loan.area.code, record=loan.code)
