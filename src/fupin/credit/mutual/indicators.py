@@ -70,17 +70,20 @@ def member_households(scope: Scope) -> ir.Scalar:
 
 
 @computes("mutual.total_assets")
-def total_assets(scope: Scope) -> ir.Scalar:
+def total_assets(scope: Scope) -> float | None:
     of = new_funds(scope)
+    if not scope.con.execute(of.count()):
+        return None
     loans = scope.tables["mutual_loans"]
     written = _of(loans.filter(loans.written_off_on <= scope.year_end), of).written_off.sum().fill_null(0)
-    return (
-        _total(scope, "mutual_seeds", "received_on", "amount", of)
-        + _total(scope, "mutual_members", "joined_on", "paid_in", of)
-        + _total(scope, "mutual_repayments", "paid_on", "fee", of)
-        - written
-        - _total(scope, "mutual_welfare_spending", "spent_on", "amount", of)
-    )
+    parts = [
+        _total(scope, "mutual_seeds", "received_on", "amount", of),
+        _total(scope, "mutual_members", "joined_on", "paid_in", of),
+        _total(scope, "mutual_repayments", "paid_on", "fee", of),
+        -written,
+        -_total(scope, "mutual_welfare_spending", "spent_on", "amount", of),
+    ]
+    return round(sum(float(scope.con.execute(p)) for p in parts), 2)
 
 
 @computes("mutual.pilot_villages_total")
