@@ -26,7 +26,7 @@ Assumptions (no source gives them; docs/credit-mutual.md): the funds are in vill
 entire village advancement plan is accepted; a share is 100 yuan, members hold 1 to 5
 shares, the fund pays the base share of poor members; loan ceiling 5,000 yuan, longest
 term 12 months, occupancy fee 6 % a year, 10 % of fees drawn for the public-welfare fund,
-half of which is spent in December; a third of the members borrow once, six- or
+half of which is spent on 31 December; a third of the members borrow once, six- or
 twelve-month loans; a six-month loan due in 2009 is repaid on its due day with its fee,
 except one in twenty that is in arrears. The older funds had 150,000 yuan of fiscal seed
 in the year they were established and no members recorded. The seed capital goes through
@@ -256,7 +256,7 @@ def generate(ctx: Context) -> Mutual:
         fees_fen += fund_fees
         drawn = fund_fees * WELFARE // 100
         if drawn // 2 > 0:
-            out.welfare.append((f["id"], f"{YEAR}-12-20", yuan(drawn // 2), "村内道路维修"))
+            out.welfare.append((f["id"], f"{YEAR}-12-31", yuan(drawn // 2), "村内道路维修"))
             spent_fen += drawn // 2
 
     # --- the donated seed makes the total assets of the new funds exact ------------------------
