@@ -109,3 +109,29 @@ def member(province_user, seeded, household):
 @pytest.fixture
 def clerk(make_user, running_village):
     return make_user("village", (running_village,))
+
+
+def superuser():
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="mutual-setup", defaults={"is_superuser": True, "role": "province"}
+    )
+    return user
+
+
+def prepared_village(code: str) -> str:
+    """Make the village a key village whose plan is running (once)."""
+    from fupin.programs.models import VillagePlan
+
+    if not VillagePlan.objects.filter(village__code=code).exists():
+        key_village_running(superuser(), code)
+    return code
+
+
+def make_fund(actor, village_code: str, code: str | None = None, **kw):
+    prepared_village(village_code)
+    values = {"loan_ceiling": "5000", "longest_term": 12, "fee_rate": "6", "established_on": ESTABLISHED, **kw}
+    return services.fund_create(
+        actor=actor, code=code or f"HZ{village_code}", name="互助资金协会", village_code=village_code, **values
+    )

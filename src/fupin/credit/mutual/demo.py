@@ -469,7 +469,7 @@ def _write(ctx: Context, mutual: Mutual) -> dict[str, int]:
             "due_on",
             "written_off",
         ],
-        (row + ("0.00",) for row in mutual.loans),
+        ((*row, "0.00") for row in mutual.loans),
     )
     bulk_insert(FundRepayment, ["loan_id", "paid_on", "principal", "fee"], mutual.repayments)
     bulk_insert(FundWelfareSpending, ["fund_id", "spent_on", "amount", "purpose"], mutual.welfare)
