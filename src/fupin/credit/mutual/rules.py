@@ -43,7 +43,7 @@ FUND_KEY_VILLAGE = Rule(
     "village",
     _("A village mutual fund is set up only in a key poverty-stricken village."),
     # village_key: the village's key_village flag
-    lambda: ~pl.col("village_key").cast(pl.Boolean),
+    lambda: ~text("village_key").str.to_lowercase().is_in(["1", "true"]),
 )
 
 FUND_VILLAGE_PLAN = Rule(
@@ -177,7 +177,7 @@ MEMBER_BASE_POOR = Rule(
     "base_paid_by_fund",
     _("The fund pays the base share of poor households only."),
     # household_status: the household's status
-    lambda: pl.col("base_paid_by_fund").cast(pl.Boolean) & (text("household_status") != "poor"),
+    lambda: text("base_paid_by_fund").str.to_lowercase().is_in(["1", "true"]) & (text("household_status") != "poor"),
 )
 
 MEMBER_NOT_BEFORE_FUND = Rule(
@@ -333,6 +333,35 @@ DATE_NOT_AFTER_CLOSE = Rule(
     "date",
     _("The fund was closed on %(closed_on)s: nothing is recorded after that."),
     lambda: (text("closed_on") != "") & (text("date") > text("closed_on")),
+)
+
+# --- import only ------------------------------------------------------------------------------
+
+IMPORT_UNKNOWN_FUND = Rule(
+    "import_unknown_fund",
+    "fund",
+    _("No mutual fund with the code “%(fund)s”: establish it first (in the database or the package's mutual_funds)."),
+    lambda: text("fund_village") == "",
+)
+
+IMPORT_UNKNOWN_HOUSEHOLD = Rule(
+    "import_unknown_household",
+    "household",
+    _("No household with the code “%(household)s” is in the registry."),
+    lambda: text("household_village") == "",
+)
+
+IMPORT_UNKNOWN_LOAN = Rule(
+    "import_unknown_loan",
+    "loan",
+    _("Fund %(fund)s has no loan numbered “%(loan)s”."),
+    lambda: text("loan_status") == "",
+)
+
+IMPORT_NO_CHANGE = Rule(
+    "import_recorded",
+    "fund",
+    _("This record is already recorded with other values: change it through its page, not through an import."),
 )
 
 RULES = [v for v in list(globals().values()) if isinstance(v, Rule)]

@@ -319,7 +319,7 @@ def _household(code: Any, *, record: str) -> Household:
     household = Household.objects.select_related("village").filter(code=str(code or "")).first()
     if household is None:
         raise NotFound(
-            _("No household with the code “%(code)s” is in the registry.") % {"code": code},
+            rules.IMPORT_UNKNOWN_HOUSEHOLD.text(household=code),
             field="household",
             record=record,
         )
