@@ -201,7 +201,7 @@ def _in_scope(plan: Plan, entity: str, frame: pl.DataFrame, ranges: Any) -> None
 
 
 def _no_change(plan: Plan, entity: str, frame: pl.DataFrame) -> None:
-    _refuse(plan, entity, frame.with_columns(pl.lit(True).alias("_x")), rules.IMPORT_NO_CHANGE)
+    _refuse(plan, entity, frame, rules.IMPORT_NO_CHANGE)
 
 
 # --- planners ---------------------------------------------------------------------------------------
