@@ -26,11 +26,12 @@ from fupin.funds.choices import Source
 from fupin.programs.models import Project
 
 CODE_PATTERN = r"[^/]{1,32}"
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 def _yuan(**kw: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(**MONEY, max_value=rules.MONEY_MAX, min_value=-rules.MONEY_MAX, **kw)
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, max_value=rules.MONEY_MAX, min_value=-rules.MONEY_MAX, **kw
+    )
 
 
 def _rate(**kw: Any) -> serializers.DecimalField:

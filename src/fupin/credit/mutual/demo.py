@@ -106,7 +106,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def choose_villages(ctx: Context) -> tuple[list[str], list[str]]:
     """The 60 villages of 2009 (39 counties) and the 96 older ones."""
     households = ctx.generated["registry"].households
-    size = defaultdict(int)
+    size: dict[str, int] = defaultdict(int)
     for v in households.values("village_code").tolist():
         size[str(v)] += 1
     accepted = sorted(p["village"] for p in ctx.generated["programs"].plans if p["status"] == "accepted")
@@ -184,7 +184,7 @@ def generate(ctx: Context) -> Mutual:
     def officers(f: dict[str, Any]) -> None:
         nonlocal officer_id
         pool = np.flatnonzero(person_village == f["village"])
-        chosen = rng.choice(pool, size=min(5, len(pool)), replace=False) if len(pool) else []
+        chosen: list[int] = rng.choice(pool, size=min(5, len(pool)), replace=False).tolist() if len(pool) else []
         for k, p in enumerate(chosen):
             role = ["council_chair", "council", "council", "supervisor_chair", "supervisor"][k]
             out.officers.append((officer_id, f["id"], int(person_ids[p]), role, f["established_on"].isoformat()))

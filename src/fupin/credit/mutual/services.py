@@ -264,7 +264,7 @@ def seed_record(
         established_on=fund.established_on,
         project=project.code if project is not None else "",
         project_area=project.area.code if project is not None else "",
-        project_zone=project.zone.code if project is not None and project.zone_id else "",
+        project_zone=project.zone.code if project is not None and project.zone is not None else "",
         fund_county=fund.village.code[:6] + "000000",
     )
     for rule in (
