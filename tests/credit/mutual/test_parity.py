@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from fupin.core.errors import ApplicationError
@@ -49,7 +50,9 @@ def _service(call: Callable[[], Any]) -> tuple[str, str]:
 
 
 def _api(user, url: str, data: dict[str, Any]) -> tuple[str, str]:
-    response = api(user).post(url, data, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    client = api(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the switcher's choice: English
+    response = client.post(url, data, format="json")
     assert response.status_code == 400, response.json()
     body = response.json()
     assert body["record"]
