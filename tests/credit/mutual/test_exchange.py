@@ -79,7 +79,8 @@ def test_an_export_comes_back_with_nothing_new(tmp_path, province_user, records)
     write_package(frames, tmp_path / "package")
     plan, result = import_package(tmp_path / "package", user=province_user)
     assert plan.errors == []
-    for name in MUTUAL:
+    assert frames["mutual_seeds"].height == 2  # the fiscal seed (with its ledger entry) and the donation
+    for name in [*MUTUAL, "mutual_seeds", "mutual_officers", "mutual_welfare"]:
         assert plan.counts()[name] == {"created": 0, "updated": 0, "unchanged": frames[name].height}, name
     assert result == {"counts": plan.counts(), "changed": False}
 

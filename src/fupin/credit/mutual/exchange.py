@@ -28,12 +28,21 @@ from django.utils.translation import pgettext_lazy
 from fupin.core.choices import Role
 from fupin.core.errors import OutOfScope
 from fupin.credit.mutual import rules, selectors
-from fupin.credit.mutual.models import FundLoan, FundRepayment, Membership, MutualFund
+from fupin.credit.mutual.choices import OfficerRole, SeedKind
+from fupin.credit.mutual.models import (
+    FundLoan,
+    FundOfficer,
+    FundRepayment,
+    FundSeed,
+    FundWelfareSpending,
+    Membership,
+    MutualFund,
+)
 from fupin.exchange import dbframes as db
 from fupin.exchange import registry
 from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, write_rows
 from fupin.exchange.registry import ExportContext, ImportContext
-from fupin.exchange.schema import AREA, BOOL, DATE, DECIMAL, INT, TEXT, Column, Entity
+from fupin.exchange.schema import AREA, BOOL, CODE, DATE, DECIMAL, ID_NUMBER, INT, TEXT, Column, Entity
 
 FUNDS = Entity(
     "mutual_funds",
@@ -97,6 +106,48 @@ REPAYMENTS = Entity(
         Column("paid_on", DATE, required=True, example="2009-11-05"),
         Column("principal", DECIMAL, example="3000.00"),
         Column("fee", DECIMAL, example="90.00"),
+    ),
+)
+
+
+SEEDS = Entity(
+    "mutual_seeds",
+    key=("fund", "kind", "received_on"),
+    help=_("Seed capital of the funds: fiscal (a disbursement of the funds ledger, by its entry) or other."),
+    depends_on=("mutual_funds", "fund_entries"),
+    columns=(
+        Column("fund", TEXT, required=True, max_length=rules.CODE_MAX_LENGTH, refers_to="mutual_funds"),
+        Column("kind", CODE, choices=SeedKind, required=True, example="fiscal"),
+        Column("amount", DECIMAL, required=True, example="300000.00"),
+        Column("received_on", DATE, required=True, example="2009-04-01"),
+        Column("donor", TEXT, max_length=rules.NAME_MAX_LENGTH, example=""),
+        Column("entry", TEXT, max_length=40, example="DEMO-HZ-2009-00042", help=_("the ledger entry (fiscal seed)")),
+    ),
+)
+
+OFFICERS = Entity(
+    "mutual_officers",
+    key=("fund", "id_number"),
+    help=_("The council and supervisors of the funds: persons of the fund's village."),
+    depends_on=("mutual_funds", "members"),
+    columns=(
+        Column("fund", TEXT, required=True, max_length=rules.CODE_MAX_LENGTH, refers_to="mutual_funds"),
+        Column("id_number", ID_NUMBER, required=True, example="230129198001011234", refers_to="members"),
+        Column("role", CODE, choices=OfficerRole, required=True, example="council_chair"),
+        Column("since", DATE, required=True, example="2009-04-01"),
+    ),
+)
+
+WELFARE = Entity(
+    "mutual_welfare",
+    key=("fund", "spent_on", "purpose"),
+    help=_("Spending of the funds' public-welfare funds."),
+    depends_on=("mutual_repayments",),
+    columns=(
+        Column("fund", TEXT, required=True, max_length=rules.CODE_MAX_LENGTH, refers_to="mutual_funds"),
+        Column("spent_on", DATE, required=True, example="2009-12-31"),
+        Column("amount", DECIMAL, required=True, example="50.00"),
+        Column("purpose", TEXT, required=True, max_length=rules.PURPOSE_MAX_LENGTH, example="村内道路维修"),
     ),
 )
 
@@ -187,13 +238,23 @@ def _with_fund(plan: Plan, entity: str, frame: pl.DataFrame) -> pl.DataFrame:
     return joined.filter(pl.col("fund_village") != "")
 
 
-def _households(codes: list[str]) -> pl.DataFrame:
-    return db.fetch(
+def _households(codes: list[str], plan: Plan | None = None) -> pl.DataFrame:
+    """Household code → its village and status: the package's households, else the database's."""
+    stored = db.fetch(
         "SELECT h.code, v.code, h.status FROM registry_household h JOIN geo_adminarea v ON v.id = h.village_id",
         ["household", "household_village", "household_status"],
         "h.code",
         codes,
     )
+    package = plan.frames.get("households") if plan is not None else None
+    if package is not None and {"code", "village", "status"} <= set(package.columns):
+        mine = package.select(
+            pl.col("code").alias("household"),
+            pl.col("village").alias("household_village"),
+            pl.col("status").fill_null("non_poor").alias("household_status"),
+        )
+        stored = pl.concat([mine, stored.filter(~pl.col("household").is_in(mine["household"].implode()))])
+    return stored
 
 
 def _in_scope(plan: Plan, entity: str, frame: pl.DataFrame, ranges: Any) -> None:
@@ -226,7 +287,7 @@ def plan_funds(plan: Plan, ctx: ImportContext) -> None:
         "a.code",
         rows["village"].unique().to_list(),
     )
-    rows = rows.join(villages, on="village", how="left").with_columns(
+    rows = _package_village_facts(plan, rows.join(villages, on="village", how="left")).with_columns(
         pl.when(pl.col("stored_fund") != pl.col("code"))
         .then(pl.col("stored_fund"))
         .otherwise(pl.lit(""))
@@ -257,6 +318,24 @@ def plan_funds(plan: Plan, ctx: ImportContext) -> None:
     errors_where(plan, name, rows, ~scope_expr("village", ctx.ranges), "village", str(OutOfScope.default_message))
 
 
+def _package_village_facts(plan: Plan, rows: pl.DataFrame) -> pl.DataFrame:
+    """The key-village flag and the plan's status as the package sets them (its areas and
+    village plans), else as the database holds them."""
+    areas = plan.frames.get("areas")
+    if areas is not None and "key_village" in areas.columns:
+        flags = areas.select(pl.col("code").alias("village"), pl.col("key_village").alias("_key"))
+        rows = rows.join(flags, on="village", how="left").with_columns(
+            pl.coalesce(pl.col("_key"), pl.col("village_key")).alias("village_key")
+        )
+    plans = plan.frames.get("village_plans")
+    if plans is not None:
+        statuses = plans.select("village", pl.col("status").alias("_plan"))
+        rows = rows.join(statuses, on="village", how="left").with_columns(
+            pl.coalesce(pl.col("_plan"), pl.col("plan_status")).alias("plan_status")
+        )
+    return rows
+
+
 def plan_members(plan: Plan, ctx: ImportContext) -> None:
     frame = plan.frames.get("mutual_members")
     if frame is None:
@@ -267,7 +346,7 @@ def plan_members(plan: Plan, ctx: ImportContext) -> None:
     plan.changes[name] = changes = compare(files, current, ["fund", "household"], MEMBERS.column_names[2:])
     _no_change(plan, name, changes.changed)
     rows = _with_fund(plan, name, changes.new)
-    rows = rows.join(_households(rows["household"].unique().to_list()), on="household", how="left")
+    rows = rows.join(_households(rows["household"].unique().to_list(), plan), on="household", how="left")
     _refuse(plan, name, rows, rules.IMPORT_UNKNOWN_HOUSEHOLD)
     rows = rows.filter(pl.col("household_village").is_not_null())
     stored = db.fetch(
@@ -343,7 +422,7 @@ def _cash(plan: Plan, name: str, rows: pl.DataFrame) -> None:
     lent = rows.filter(pl.col("approved_on").fill_null("") != "")
     if lent.height == 0:
         return
-    cash = {}
+    cash: dict[str, int] = {}
     for code in lent["fund"].unique().to_list():
         fund = MutualFund.objects.filter(code=code).first()
         cash[code] = int(selectors.balance_sheet_cash(fund, selectors_far()) * 100) if fund is not None else 0
@@ -358,6 +437,12 @@ def _cash(plan: Plan, name: str, rows: pl.DataFrame) -> None:
             ).alias("_paid")
         )
         for code, value in paid.group_by("fund").agg(pl.col("_paid").sum()).iter_rows():
+            inflow[code] = inflow.get(code, 0) + int(value)
+    seeds = plan.frames.get("mutual_seeds")
+    if seeds is not None and seeds.height:
+        stored = db.fetch(_SEED_SELECT, SEEDS.column_names).select(list(SEEDS.key))
+        new = seeds.join(stored, on=list(SEEDS.key), how="anti").with_columns(fen(pl.col("amount")).alias("_s"))
+        for code, value in new.group_by("fund").agg(pl.col("_s").sum()).iter_rows():
             inflow[code] = inflow.get(code, 0) + int(value)
     frame = lent.sort("approved_on", "_line").with_columns(fen(pl.col("amount")).alias("_fen"))
     frame = frame.with_columns((pl.col("_fen").cum_sum().over("fund") - pl.col("_fen")).alias("_before"))
@@ -428,6 +513,85 @@ def plan_repayments(plan: Plan, ctx: ImportContext) -> None:
     ):
         _refuse(plan, name, rows, rule)
     _in_scope(plan, name, rows, ctx.ranges)
+
+
+_SEED_SELECT = (
+    "SELECT f.code, s.kind, " + db.money("s.amount") + ", CAST(s.received_on AS TEXT), s.donor, "
+    "CASE WHEN s.entry_id IS NULL THEN '' ELSE " + db.ledger_key("e") + " END "
+    "FROM credit_fundseed s JOIN credit_mutualfund f ON f.id = s.fund_id LEFT JOIN funds_entry e ON e.id = s.entry_id"
+)
+_OFFICER_SELECT = (
+    "SELECT f.code, p.id_number, o.role, CAST(o.since AS TEXT) FROM credit_fundofficer o "
+    "JOIN credit_mutualfund f ON f.id = o.fund_id JOIN registry_person p ON p.id = o.person_id"
+)
+_WELFARE_SELECT = (
+    "SELECT f.code, CAST(w.spent_on AS TEXT), " + db.money("w.amount") + ", w.purpose "
+    "FROM credit_fundwelfarespending w JOIN credit_mutualfund f ON f.id = w.fund_id"
+)
+
+
+def _simple(plan: Plan, ctx: ImportContext, entity: Entity, select: str, money: tuple[str, ...]) -> pl.DataFrame | None:
+    """Compare a file with the database (new rows only; a changed row is refused) and
+    join the fund of each new row (refused when unknown or out of scope)."""
+    frame = plan.frames.get(entity.name)
+    if frame is None:
+        return None
+    files = frame.select([*entity.column_names, "_line"]).with_columns(*(_money(c) for c in money))
+    current = db.fetch(select, entity.column_names)
+    keys = list(entity.key)
+    rest = [c for c in entity.column_names if c not in keys]
+    plan.changes[entity.name] = changes = compare(files, current, keys, rest)
+    _no_change(plan, entity.name, changes.changed)
+    rows = _with_fund(plan, entity.name, changes.new)
+    _in_scope(plan, entity.name, rows, ctx.ranges)
+    return rows
+
+
+def plan_seeds(plan: Plan, ctx: ImportContext) -> None:
+    rows = _simple(plan, ctx, SEEDS, _SEED_SELECT, ("amount",))
+    if rows is None:
+        return
+    rows = rows.with_columns(pl.col("entry").fill_null(""), pl.col("donor").fill_null(""))
+    for rule in (rules.SEED_POSITIVE, rules.SEED_NOT_BEFORE_FUND, rules.IMPORT_SEED_ENTRY):
+        _refuse(plan, SEEDS.name, rows, rule)
+
+
+def _person_villages(plan: Plan, numbers: list[str]) -> pl.DataFrame:
+    stored = db.fetch(
+        "SELECT p.id_number, v.code FROM registry_person p JOIN registry_household h ON h.id = p.household_id "
+        "JOIN geo_adminarea v ON v.id = h.village_id",
+        ["id_number", "person_village"],
+        "p.id_number",
+        numbers,
+    )
+    members = plan.frames.get("members")
+    if members is not None and {"id_number", "household"} <= set(members.columns):
+        homes = _households(members["household"].unique().to_list(), plan)
+        mine = (
+            members.select("id_number", "household")
+            .join(homes, on="household")
+            .select("id_number", pl.col("household_village").alias("person_village"))
+        )
+        stored = pl.concat([mine, stored.filter(~pl.col("id_number").is_in(mine["id_number"].implode()))])
+    return stored
+
+
+def plan_officers(plan: Plan, ctx: ImportContext) -> None:
+    rows = _simple(plan, ctx, OFFICERS, _OFFICER_SELECT, ())
+    if rows is None:
+        return
+    rows = rows.join(_person_villages(plan, rows["id_number"].unique().to_list()), on="id_number", how="left")
+    _refuse(plan, OFFICERS.name, rows, rules.IMPORT_UNKNOWN_PERSON)
+    _refuse(plan, OFFICERS.name, rows.filter(pl.col("person_village").is_not_null()), rules.OFFICER_OF_VILLAGE)
+
+
+def plan_welfare(plan: Plan, ctx: ImportContext) -> None:
+    rows = _simple(plan, ctx, WELFARE, _WELFARE_SELECT, ("amount",))
+    if rows is None:
+        return
+    dated = rows.with_columns(pl.col("spent_on").alias("date"))
+    _refuse(plan, WELFARE.name, rows, rules.WELFARE_POSITIVE)
+    _refuse(plan, WELFARE.name, dated, rules.DATE_NOT_BEFORE_FUND, column="spent_on")
 
 
 # --- writers -----------------------------------------------------------------------------------------
@@ -531,6 +695,50 @@ def write_repayments(plan: Plan, ctx: ImportContext) -> None:
     ctx.progress("mutual_repayments", frame.height)
 
 
+def _fund_ids() -> pl.DataFrame:
+    return _ids("SELECT code, CAST(id AS TEXT) FROM credit_mutualfund", ["fund", "fund_id"])
+
+
+def write_seeds(plan: Plan, ctx: ImportContext) -> None:
+    changes = plan.changes.get("mutual_seeds")
+    if changes is None or changes.new.height == 0:
+        return
+    entries = _ids("SELECT " + db.ledger_key("e") + ", CAST(e.id AS TEXT) FROM funds_entry e", ["entry", "entry_id"])
+    frame = (
+        changes.new.join(_fund_ids(), on="fund")
+        .with_columns(pl.col("entry").fill_null(""), pl.col("donor").fill_null(""))
+        .join(entries, on="entry", how="left")
+    )
+    fields = ["fund", "kind", "amount", "received_on", "donor", "entry"]
+    write_rows(FundSeed, frame, fields, ["fund_id", "kind", "amount", "received_on", "donor", "entry_id"])
+    ctx.progress("mutual_seeds", frame.height)
+
+
+def write_officers(plan: Plan, ctx: ImportContext) -> None:
+    changes = plan.changes.get("mutual_officers")
+    if changes is None or changes.new.height == 0:
+        return
+    persons = db.fetch(
+        "SELECT p.id_number, CAST(p.id AS TEXT) FROM registry_person p",
+        ["id_number", "person_id"],
+        "p.id_number",
+        changes.new["id_number"].unique().to_list(),
+    )
+    frame = changes.new.join(_fund_ids(), on="fund").join(persons, on="id_number")
+    write_rows(FundOfficer, frame, ["fund", "person", "role", "since"], ["fund_id", "person_id", "role", "since"])
+    ctx.progress("mutual_officers", frame.height)
+
+
+def write_welfare(plan: Plan, ctx: ImportContext) -> None:
+    changes = plan.changes.get("mutual_welfare")
+    if changes is None or changes.new.height == 0:
+        return
+    frame = changes.new.join(_fund_ids(), on="fund")
+    fields = ["fund", "spent_on", "amount", "purpose"]
+    write_rows(FundWelfareSpending, frame, fields, ["fund_id", "spent_on", "amount", "purpose"])
+    ctx.progress("mutual_welfare", frame.height)
+
+
 # --- exports -----------------------------------------------------------------------------------------
 
 
@@ -558,6 +766,18 @@ def export_loans(ctx: ExportContext) -> pl.DataFrame:
 
 def export_repayments(ctx: ExportContext) -> pl.DataFrame:
     return _export(_REPAYMENT_SELECT, REPAYMENTS, ctx, _FUND_VILLAGE)
+
+
+def export_seeds(ctx: ExportContext) -> pl.DataFrame:
+    return _export(_SEED_SELECT, SEEDS, ctx, _FUND_VILLAGE)
+
+
+def export_officers(ctx: ExportContext) -> pl.DataFrame:
+    return _export(_OFFICER_SELECT, OFFICERS, ctx, _FUND_VILLAGE)
+
+
+def export_welfare(ctx: ExportContext) -> pl.DataFrame:
+    return _export(_WELFARE_SELECT, WELFARE, ctx, _FUND_VILLAGE)
 
 
 DOCS: dict[str, list[Any]] = {
@@ -611,4 +831,32 @@ registry.register(
     export=export_repayments,
     models=(FundRepayment,),
     label=pgettext_lazy("exchange file", "mutual fund repayments"),
+)
+registry.register(
+    SEEDS,
+    plan=plan_seeds,
+    write=write_seeds,
+    export=export_seeds,
+    needs_role=Role.COUNTY,
+    models=(FundSeed,),
+    label=pgettext_lazy("exchange file", "mutual fund seed capital"),
+)
+registry.register(
+    OFFICERS,
+    plan=plan_officers,
+    write=write_officers,
+    export=export_officers,
+    needs_permission=registry.Permission(
+        "registry.view_identifiers", "id_number", _("importing council members needs the permission to see ID numbers")
+    ),
+    models=(FundOfficer,),
+    label=pgettext_lazy("exchange file", "mutual fund council and supervisors"),
+)
+registry.register(
+    WELFARE,
+    plan=plan_welfare,
+    write=write_welfare,
+    export=export_welfare,
+    models=(FundWelfareSpending,),
+    label=pgettext_lazy("exchange file", "mutual fund public-welfare spending"),
 )

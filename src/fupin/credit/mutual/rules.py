@@ -358,6 +358,20 @@ IMPORT_UNKNOWN_LOAN = Rule(
     lambda: text("loan_status") == "",
 )
 
+IMPORT_SEED_ENTRY = Rule(
+    "import_seed_entry",
+    "entry",
+    _("Fiscal seed capital is a disbursement of the funds ledger: give its entry (and only for fiscal seed)."),
+    lambda: (text("kind") == "fiscal") != (text("entry") != ""),
+)
+
+IMPORT_UNKNOWN_PERSON = Rule(
+    "import_unknown_person",
+    "id_number",
+    _("No person with this ID number is in the registry."),
+    lambda: text("person_village") == "",
+)
+
 IMPORT_NO_CHANGE = Rule(
     "import_recorded",
     "fund",
