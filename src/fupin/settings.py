@@ -272,6 +272,7 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "fupin.geo.choices.AreaKind",
         "CauseEnum": "fupin.registry.choices.Cause",
         "StageEnum": "fupin.registry.choices.Stage",
+        "SeedKindEnum": "fupin.credit.mutual.choices.SeedKind",
     },
 }
 

@@ -19,6 +19,7 @@ from fupin.web import navigation, panels
 pytestmark = pytest.mark.django_db
 
 # the training app (issue 10) adds its entry after the programs', the discounted loans (issue 11) theirs after it
+# the training app (issue 10) adds its entry after the programs', the mutual funds (issue 11) theirs after it
 MENU = [
     "Areas",
     "Households",
@@ -26,6 +27,7 @@ MENU = [
     "Programs",
     "Training",
     "Discounted loans",
+    "Mutual funds",
     "Import / export",
     "Reports",
     "API docs",
@@ -79,6 +81,7 @@ def test_panels_are_registered_for_the_household_and_area_pages():
         "funds/_household_panel.html",
         "training/_household_panel.html",
         "credit/loans/_household_panel.html",
+        "credit/mutual/_household_panel.html",
     ]
     assert [p.template for p in panels.for_page("area")] == ["registry/areas/_poverty.html"]
     assert [p.template for p in panels.for_page("area", "actions")] == ["registry/areas/_links.html"]
