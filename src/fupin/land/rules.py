@@ -241,3 +241,13 @@ RULES = [
 
 def is_large_scale(area_mu: Any) -> bool:
     return Decimal(str(area_mu)) >= large_scale_mu()
+
+
+# --- what an import may not change -------------------------------------------------------------------
+
+CONTRACT_FIXED = Rule(
+    "contract_fixed",
+    "number",
+    _("Of a recorded land transfer contract only its termination can change; record a new contract instead."),
+)
+RULES.append(CONTRACT_FIXED)
