@@ -31,7 +31,7 @@ class LandContractFilterSet(django_filters.FilterSet):
     in_force = django_filters.DateFilter(
         method="filter_in_force", label=_("in force on (date)"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    year = YearFilter(method="filter_year", label=_("starting in year"))
+    year = YearFilter(method="filter_year", label=_("contract starting in year"))
     large_scale = django_filters.BooleanFilter(method="filter_large_scale", label=_("large-scale operation"))
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fupin.land import rules
 from fupin.land.choices import Mode, Payment, TransfereeKind
@@ -23,7 +24,7 @@ class ContractForm(forms.Form):
         label=_("cooperative's or other party's name"), max_length=rules.NAME_MAX_LENGTH, required=False
     )
     mode = forms.ChoiceField(label=_("mode"), choices=Mode.choices)
-    start_date = forms.DateField(label=_("start date"), widget=DATE)
+    start_date = forms.DateField(label=pgettext_lazy("land contract", "start date"), widget=DATE)
     term_years = forms.IntegerField(label=_("term (years)"), min_value=-32768, max_value=32767)
     payment = forms.ChoiceField(label=_("payment"), choices=Payment.choices)
     rent_per_mu = forms.DecimalField(

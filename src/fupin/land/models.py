@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fupin.core.models import TimeStampedModel
 from fupin.core.scoping import ScopedQuerySet
@@ -65,7 +66,7 @@ class LandContract(TimeStampedModel):
     )
     transferee_name = models.CharField(_("transferee's name"), max_length=rules.NAME_MAX_LENGTH, blank=True)
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
-    start_date = models.DateField(_("start date"))
+    start_date = models.DateField(pgettext_lazy("land contract", "start date"))
     term_years = models.PositiveSmallIntegerField(_("term (years)"))
     end_date = models.DateField(_("last day"))
     payment = models.CharField(_("payment"), max_length=10, choices=Payment.choices)
