@@ -10,6 +10,7 @@ Where a record lies (who sees it, who may change it):
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,7 +34,7 @@ class ContractQuerySet(ScopedQuerySet):
     def with_area(self) -> ContractQuerySet:
         return self.annotate(area=Sum("transferors__area_mu"))
 
-    def in_force(self, on) -> ContractQuerySet:  # type: ignore[no-untyped-def]
+    def in_force(self, on: dt.date) -> ContractQuerySet:
         """Contracts in force on the date: begun, not ended, not terminated."""
         return self.filter(start_date__lte=on, end_date__gte=on).exclude(terminated_on__lte=on)
 

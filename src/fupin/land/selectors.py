@@ -28,7 +28,8 @@ def contract_transferors(contract: LandContract) -> QuerySet[Transferor]:
 def large_scale(user: Any, on: dt.date | None = None) -> QuerySet[LandContract]:
     """The large-scale operation contracts (规模经营): at least ``rules.large_scale_mu()``
     mu, in force on the date when one is given."""
-    qs = contracts(user).filter(area__gte=rules.large_scale_mu())
+    qs: Any = contracts(user)  # annotated with ``area`` (the type checker cannot see it)
+    qs = qs.filter(area__gte=rules.large_scale_mu())
     return qs.in_force(on) if on is not None else qs
 
 
@@ -36,6 +37,7 @@ def large_scale_areas(user: Any, on: dt.date) -> list[dict[str, Any]]:
     """By village: the large-scale operation contracts in force on the date, their area and
     transferor households."""
     rows: dict[str, dict[str, Any]] = {}
+    contract: Any
     for contract in large_scale(user, on).order_by("village__code"):
         row = rows.setdefault(
             contract.village.code,
