@@ -267,7 +267,9 @@ def plan_transferors(plan: Plan, ctx: ImportContext) -> None:
     )
     package = plan.resolved.get("land_contracts")
     if package is not None and package.height:
-        stored = pl.concat([package.select(names), stored.filter(~pl.col("contract").is_in(package["contract"]))])
+        stored = pl.concat(
+            [package.select(names), stored.filter(~pl.col("contract").is_in(package["contract"].implode()))]
+        )
     frame = frame.join(stored, on="contract", how="left").join(
         _households(frame["household"].unique().to_list()), on="household", how="left"
     )
