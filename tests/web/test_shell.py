@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # the training app (issue 10) adds its entry after the programs', the discounted loans (issue 11) theirs after it
 # the training app (issue 10) adds its entry after the programs', the mutual funds (issue 11) theirs after it
+# the training app (issue 10) adds its entry after the programs'
 MENU = [
     "Areas",
     "Households",
@@ -28,6 +29,7 @@ MENU = [
     "Training",
     "Discounted loans",
     "Mutual funds",
+    "Land transfer",
     "Import / export",
     "Reports",
     "API docs",
@@ -82,6 +84,7 @@ def test_panels_are_registered_for_the_household_and_area_pages():
         "training/_household_panel.html",
         "credit/loans/_household_panel.html",
         "credit/mutual/_household_panel.html",
+        "land/_household_panel.html",
     ]
     assert [p.template for p in panels.for_page("area")] == ["registry/areas/_poverty.html"]
     assert [p.template for p in panels.for_page("area", "actions")] == ["registry/areas/_links.html"]
