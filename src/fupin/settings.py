@@ -272,6 +272,10 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "fupin.geo.choices.AreaKind",
         "CauseEnum": "fupin.registry.choices.Cause",
         "StageEnum": "fupin.registry.choices.Stage",
+        "TrainingSectorEnum": "fupin.training.choices.Sector",
+        "EnterpriseLevelEnum": "fupin.industry.choices.Level",
+        "EnterpriseSectorEnum": "fupin.industry.choices.Sector",
+        "EnterpriseStatusEnum": "fupin.industry.choices.Status",
     },
 }
 
