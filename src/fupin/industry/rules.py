@@ -77,7 +77,7 @@ PERSON_IN_REGISTRY = Rule(
 EMPLOYMENT_DATES = Rule(
     "employment_dates",
     "end_date",
-    _("The employment ends (%(end_date)s) before it starts (%(start_date)s)."),
+    _("The employment ends before it starts."),
     lambda: given("end_date") & (text("end_date") < text("start_date")),
 )
 
@@ -138,7 +138,7 @@ CONTRACT_QUANTITY_POSITIVE = Rule(
 CONTRACT_DELIVERED_WITHIN = Rule(
     "contract_delivered",
     "delivered",
-    _("Order contract %(number)s has %(delivered)s delivered, more than the contracted %(quantity)s."),
+    _("Order contract %(number)s has more delivered than the contracted quantity."),
     lambda: amount("delivered") > amount("quantity"),
 )
 
