@@ -267,7 +267,7 @@ def generate(ctx: Context) -> Industry:
     approve = events.values("action") == "approve"
     ident = approve & (events.values("procedure") == "identification")
     exit_ = approve & (events.values("procedure") == "exit")
-    first_ident = {}
+    first_ident: dict[int, Any] = {}
     for h, d in zip(ev_hh[ident].tolist(), ev_date[ident].tolist(), strict=True):
         first_ident.setdefault(h, d)
     exited_by = set(ev_hh[exit_ & (ev_date <= np.datetime64(f"{YEAR}-12-31"))].tolist())
