@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from fupin.industry.models import BaseLink, Employment, Enterprise, OrderContract, ProductionBase
 from fupin.registry.models import Household

@@ -372,7 +372,7 @@ def _contract_amounts(data: dict[str, Any], *, record: str) -> dict[str, Decimal
     out = {}
     for name, maximum in (
         ("quantity", rules.QUANTITY_MAX),
-        ("agreed_price", rules.MONEY_MAX),
+        ("agreed_price", rules.PRICE_MAX),
         ("inputs_on_credit", rules.MONEY_MAX),
         ("delivered", rules.QUANTITY_MAX),
         ("paid", rules.MONEY_MAX),
