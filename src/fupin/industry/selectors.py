@@ -14,16 +14,20 @@ from fupin.registry.models import Household
 COMPLIED = Q(delivered__gte=F("quantity")) & Q(paid__gte=F("delivered") * F("agreed_price") - F("inputs_on_credit"))
 
 
+def _count(queryset: QuerySet, expression: Any) -> Coalesce:
+    """A count per enterprise, as a subquery (no join of contracts with employments)."""
+    rows = queryset.filter(enterprise=OuterRef("pk")).order_by().values("enterprise").annotate(n=expression)
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
 def enterprises(user: Any) -> QuerySet[Enterprise]:
     return (
         Enterprise.objects.visible_to(user)
         .select_related("county")
         .annotate(
-            contract_count=Count("contracts", distinct=True),
-            complied_count=Count(
-                "contracts", filter=Q(contracts__in=OrderContract.objects.filter(COMPLIED)), distinct=True
-            ),
-            employee_count=Count("employments__person", distinct=True),
+            contract_count=_count(OrderContract.objects.all(), Count("id")),
+            complied_count=_count(OrderContract.objects.filter(COMPLIED), Count("id")),
+            employee_count=_count(Employment.objects.all(), Count("person", distinct=True)),
         )
     )
 
