@@ -137,12 +137,14 @@ def exact_subset(rng: np.random.Generator, values: np.ndarray, target: int, *, t
     close the rest with one, two or three further values (or one swapped out)."""
     values = values.astype(np.int64)
     n = len(values)
-    for _attempt in range(tries):
+    for attempt in range(tries):
         order = rng.permutation(n)
         chosen = np.zeros(n, dtype=bool)
-        rest = int(target)
+        # after a failed attempt, start from a few values taken at random: another neighbourhood
+        chosen[order[: min(attempt, n // 4)]] = True
+        rest = int(target) - int(values[chosen].sum())
         margin = int(np.percentile(np.abs(values), 75)) if n else 0
-        for i in order.tolist():
+        for i in order[min(attempt, n // 4) :].tolist():
             v = int(values[i])
             if (rest > margin and 0 < v <= rest - margin // 2) or (rest < -margin and rest + margin // 2 <= v < 0):
                 chosen[i] = True
