@@ -18,8 +18,18 @@ from fupin.web import navigation, panels
 
 pytestmark = pytest.mark.django_db
 
-# the training app (issue 10) adds its entry after the programs'
-MENU = ["Areas", "Households", "Register household", "Programs", "Training", "Import / export", "Reports", "API docs"]
+# the training app (issue 10) adds its entry after the programs', industry (issue 11) after training's
+MENU = [
+    "Areas",
+    "Households",
+    "Register household",
+    "Programs",
+    "Training",
+    "Leading enterprises",
+    "Import / export",
+    "Reports",
+    "API docs",
+]
 
 
 @pytest.fixture
@@ -68,6 +78,7 @@ def test_panels_are_registered_for_the_household_and_area_pages():
     assert [p.template for p in panels.for_page("household")] == [
         "funds/_household_panel.html",
         "training/_household_panel.html",
+        "industry/_household_panel.html",
     ]
     assert [p.template for p in panels.for_page("area")] == ["registry/areas/_poverty.html"]
     assert [p.template for p in panels.for_page("area", "actions")] == ["registry/areas/_links.html"]

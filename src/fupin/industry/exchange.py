@@ -674,7 +674,8 @@ registry.register(
     write=write_bases,
     export=export_bases,
     needs_role=Role.COUNTY,
-    models=(ProductionBase,),
+    # the villages' table last: an emptying in reverse order deletes it first
+    models=(ProductionBase, ProductionBase.villages.through),
     label=pgettext_lazy("exchange file", "production bases"),
 )
 registry.register(
