@@ -188,3 +188,14 @@ def test_identifiers_are_masked(enterprise, household, province_user, make_user)
     viewer = make_user(Role.COUNTY, ("230129000000",), identifiers=False)
     row = api(viewer).get("/api/industry/employments/").json()["results"][0]
     assert row["id_number"] != person.id_number and row["id_number"].startswith(person.id_number[:6])
+
+
+def test_create_and_patch_answer_with_the_counts(enterprise, province_user):
+    """The responses of POST and PATCH have the list's shape (the schema's), counts too."""
+    response = api(province_user).patch(
+        f"/api/industry/enterprises/{enterprise.code}/", {"name": "改名企业"}, format="json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["name"] == "改名企业" and body["contracts"] == 0 and body["employees"] == 0
+    assert body["compliance_rate"] is None

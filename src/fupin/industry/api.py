@@ -258,7 +258,16 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = validated(EnterpriseInput, request.data)
         enterprise = services.enterprise_create(actor=request.user, county_code=data.pop("county"), **data)
-        return Response(EnterpriseSerializer(enterprise).data, status=status.HTTP_201_CREATED)
+        return Response(EnterpriseSerializer(self._annotated(enterprise)).data, status=status.HTTP_201_CREATED)
+
+    def _annotated(self, enterprise: Enterprise) -> Enterprise:
+        """The enterprise with its counts (the response has them, as the list's rows do)."""
+        found = selectors.enterprises(self.request.user).filter(pk=enterprise.pk).first()
+        if found is None:  # not possible for the user who just wrote it; counts of none
+            for name in ("contract_count", "complied_count", "employee_count"):
+                setattr(enterprise, name, 0)
+            return enterprise
+        return found
 
     @extend_schema(request=EnterpriseUpdateInput, responses=EnterpriseSerializer)
     def partial_update(self, request: Request, code: str | None = None) -> Response:
@@ -266,7 +275,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         enterprise = services.enterprise_update(
             actor=request.user, enterprise=_enterprise(str(code), field="code"), **data
         )
-        return Response(EnterpriseSerializer(enterprise).data)
+        return Response(EnterpriseSerializer(self._annotated(enterprise)).data)
 
 
 class EmploymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
