@@ -273,6 +273,10 @@ SPECTACULAR_SETTINGS = {
         "CauseEnum": "fupin.registry.choices.Cause",
         "StageEnum": "fupin.registry.choices.Stage",
         "SeedKindEnum": "fupin.credit.mutual.choices.SeedKind",
+        "TrainingSectorEnum": "fupin.training.choices.Sector",
+        "EnterpriseLevelEnum": "fupin.industry.choices.Level",
+        "EnterpriseSectorEnum": "fupin.industry.choices.Sector",
+        "EnterpriseStatusEnum": "fupin.industry.choices.Status",
     },
 }
 

@@ -244,7 +244,7 @@ def test_unrecorded_indicators_are_not_available_with_a_reason(demo_snapshot):
             assert row["available"] is False and row["value"] is None
             assert row["reason"] and "not recorded" in row["reason"], key
     zh = {row["id"]: row for row in report.as_json("zh-hans")["indicators"]}
-    assert zh["industry.enterprises_new"]["reason"] == "龙头企业及其生产基地和贷款尚未录入系统。"
+    assert zh["social.funds_total"]["reason"] == "社会扶贫和定点帮扶尚未录入系统。"
 
 
 def test_html_report_has_the_seed_sections_in_order(demo_snapshot):

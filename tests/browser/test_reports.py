@@ -32,9 +32,9 @@ def test_annual_report_in_both_languages(tree, page, make_user, settings, tmp_pa
     expect(report.locator("h1")).to_contain_text("延寿县")
     expect(report.locator("#section-overview h2")).to_have_text("【概况】")
     expect(report.locator("#section-social h2")).to_have_text("【社会扶贫】")
-    expect(report.locator("tr[data-indicator='industry.enterprises_new']")).to_contain_text("暂无数据")
-    not_recorded = report.locator("#section-industrialization .not-available").first
-    expect(not_recorded).to_contain_text("龙头企业及其生产基地和贷款尚未录入系统")
+    expect(report.locator("tr[data-indicator='social.funds_total']")).to_contain_text("暂无数据")
+    not_recorded = report.locator("#section-social .not-available").first
+    expect(not_recorded).to_contain_text("社会扶贫和定点帮扶尚未录入系统")
 
     page.get_by_role("button", name="English").click()
     report = page.locator("article.annual-report")

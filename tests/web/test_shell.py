@@ -18,15 +18,14 @@ from fupin.web import navigation, panels
 
 pytestmark = pytest.mark.django_db
 
-# the training app (issue 10) adds its entry after the programs', the discounted loans (issue 11) theirs after it
-# the training app (issue 10) adds its entry after the programs', the mutual funds (issue 11) theirs after it
-# the training app (issue 10) adds its entry after the programs'
+# the training app (issue 10) adds its entry after the programs'; the apps of issue 11 theirs after it
 MENU = [
     "Areas",
     "Households",
     "Register household",
     "Programs",
     "Training",
+    "Leading enterprises",
     "Discounted loans",
     "Mutual funds",
     "Land transfer",
@@ -82,8 +81,9 @@ def test_panels_are_registered_for_the_household_and_area_pages():
     assert [p.template for p in panels.for_page("household")] == [
         "funds/_household_panel.html",
         "training/_household_panel.html",
-        "credit/loans/_household_panel.html",
+        "industry/_household_panel.html",
         "credit/mutual/_household_panel.html",
+        "credit/loans/_household_panel.html",
         "land/_household_panel.html",
     ]
     assert [p.template for p in panels.for_page("area")] == ["registry/areas/_poverty.html"]

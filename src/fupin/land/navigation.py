@@ -5,5 +5,5 @@ from django.utils.translation import gettext_lazy as _
 from fupin.web import navigation
 
 navigation.register(
-    navigation.MenuItem(_("Land transfer"), "land:contract_list", active=navigation.path_prefixes("/land/"), order=48)
+    navigation.MenuItem(_("Land transfer"), "land:contract_list", active=navigation.path_prefixes("/land/"), order=49)
 )

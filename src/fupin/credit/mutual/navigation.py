@@ -6,6 +6,6 @@ from fupin.web import navigation
 
 navigation.register(
     navigation.MenuItem(
-        _("Mutual funds"), "credit:fund_list", active=navigation.path_prefixes("/credit/funds/"), order=47
+        _("Mutual funds"), "credit:fund_list", active=navigation.path_prefixes("/credit/funds/"), order=48
     )
 )

@@ -25,7 +25,7 @@ def _household(request: HttpRequest, household: Any) -> dict[str, Any]:
     return selectors.household_mutual(household)
 
 
-panels.register(page="household", template="credit/mutual/_household_panel.html", context=_household, order=62)
+panels.register(page="household", template="credit/mutual/_household_panel.html", context=_household, order=66)
 
 for model in (MutualFund, FundSeed, Membership, FundOfficer, FundLoan, FundRepayment, FundWelfareSpending):
     history.register_model(model)
