@@ -207,11 +207,13 @@ def plan_households(plan: Plan, ctx: ImportContext) -> None:
             missing,
             pl.col(column) != "",
             column,
-            pl.format(_("household “{}” is neither in the package nor in the database"), pl.col("household")),
+            pl.format(_("household “{}” is neither in the package nor in the database"), pl.col(column)),
         )
         if ranges is not None:
             # rows for households that are only in the database: those must be in scope too
-            stored_only = current.select("code", "village")
+            # (the household's village under a name of its own: the referring file may have a
+            # column "village" of its own)
+            stored_only = current.select("code", pl.col("village").alias("_household_village"))
             if frame is not None:
                 stored_only = stored_only.join(frame.select("code"), on="code", how="anti")
             outside = table.join(stored_only, left_on=column, right_on="code")
@@ -219,7 +221,7 @@ def plan_households(plan: Plan, ctx: ImportContext) -> None:
                 plan,
                 name,
                 outside,
-                ~scope_expr("village", ranges),
+                ~scope_expr("_household_village", ranges),
                 column,
                 str(OutOfScope.default_message),
             )
