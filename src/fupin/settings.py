@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "CauseEnum": "fupin.registry.choices.Cause",
         "StageEnum": "fupin.registry.choices.Stage",
         "SeedKindEnum": "fupin.credit.mutual.choices.SeedKind",
+        "BorrowerKindEnum": "fupin.credit.loans.choices.BorrowerKind",
         "TrainingSectorEnum": "fupin.training.choices.Sector",
         "EnterpriseLevelEnum": "fupin.industry.choices.Level",
         "EnterpriseSectorEnum": "fupin.industry.choices.Sector",

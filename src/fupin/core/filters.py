@@ -8,11 +8,31 @@ import django_filters
 from django import forms
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import QuerySet
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import label_for_filter
 
 from fupin.core.areacodes import descendant_range, normalize
 from fupin.core.scoping import area_q
 from fupin.core.validation import YEARS
+
+_lazy_label = lazy(label_for_filter, str)
+
+
+class FilterSet(django_filters.FilterSet):
+    """The FilterSet of every app. A filter without a label of its own gets django-filter's
+    label from the model (the field's verbose name and the lookup) as a lazy string: django-filter
+    would compute it once, on the first read of the class's filter, in the language of that
+    request (the schema generator reads them all), and show it in every language after."""
+
+    @classmethod
+    def get_filters(cls) -> dict[str, django_filters.Filter]:
+        filters = super().get_filters()
+        model = cls._meta.model
+        for f in filters.values():
+            if f._label is None and model is not None:
+                f._label = _lazy_label(model, f.field_name, f.lookup_expr, f.exclude)
+        return filters
 
 
 class AreaCodeField(forms.CharField):

@@ -8,14 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fupin.core.areacodes import descendant_range
-from fupin.core.filters import AreaCodeFilter, IntegerFilter, YearFilter
+from fupin.core.filters import AreaCodeFilter, FilterSet, IntegerFilter, YearFilter
 from fupin.core.scoping import area_q
 from fupin.funds.choices import EntryKind, Source
 from fupin.funds.models import Account, Entry
 from fupin.programs.choices import Category, ProgramType
 
 
-class EntryFilterSet(django_filters.FilterSet):
+class EntryFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="area", label=_("area the money moves from (code), including everything below it"))
     kind = django_filters.ChoiceFilter(choices=EntryKind.choices)
     source = django_filters.ChoiceFilter(choices=Source.choices)
@@ -43,7 +43,7 @@ class NodeAreaFilter(AreaCodeFilter):
         return qs.filter(area_q("area", ranges, model=qs.model) | area_q("project__area", ranges, model=qs.model))
 
 
-class AccountFilterSet(django_filters.FilterSet):
+class AccountFilterSet(FilterSet):
     area = NodeAreaFilter()
     node = django_filters.ChoiceFilter(
         choices=[("area", pgettext_lazy("node", "areas")), ("project", pgettext_lazy("node", "projects"))],

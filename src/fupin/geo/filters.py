@@ -4,12 +4,12 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.filters import AreaCodeFilter
+from fupin.core.filters import AreaCodeFilter, FilterSet
 from fupin.geo.choices import AreaKind, KeyCounty, Level
 from fupin.geo.models import AdminArea
 
 
-class AdminAreaFilterSet(django_filters.FilterSet):
+class AdminAreaFilterSet(FilterSet):
     area = AreaCodeFilter()
     parent = django_filters.CharFilter(field_name="parent__code", label=_("parent (code)"))
     level = django_filters.ChoiceFilter(choices=Level.choices)

@@ -9,12 +9,12 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.filters import AreaCodeFilter, YearFilter
+from fupin.core.filters import AreaCodeFilter, FilterSet, YearFilter
 from fupin.industry.choices import Level, Sector, Status
 from fupin.industry.models import BaseLink, Employment, Enterprise, OrderContract, ProductionBase
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+class EnterpriseFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="county")
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("level"))
     sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("sector"))
@@ -30,7 +30,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return qs.filter(Q(name__icontains=value) | Q(code__icontains=value)) if value else qs
 
 
-class EmploymentFilterSet(django_filters.FilterSet):
+class EmploymentFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="enterprise__county", label=_("enterprise in this area (code) or below"))
     home = AreaCodeFilter(lookup="person__household__village", label=_("employee living in this area (code) or below"))
     enterprise = django_filters.CharFilter(field_name="enterprise__code", label=_("enterprise code"))
@@ -54,7 +54,7 @@ class _DistinctAreaCodeFilter(AreaCodeFilter):
         return super().filter(qs, value).distinct() if value else qs
 
 
-class BaseFilterSet(django_filters.FilterSet):
+class BaseFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="enterprise__county", label=_("enterprise in this area (code) or below"))
     village = _DistinctAreaCodeFilter(lookup="villages", label=_("set up in this area (code) or below"))
     enterprise = django_filters.CharFilter(field_name="enterprise__code", label=_("enterprise code"))
@@ -65,7 +65,7 @@ class BaseFilterSet(django_filters.FilterSet):
         fields = ["area", "village", "enterprise", "q"]
 
 
-class BaseLinkFilterSet(django_filters.FilterSet):
+class BaseLinkFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="household__village", label=_("household living in this area (code) or below"))
     base = django_filters.CharFilter(field_name="base__code", label=_("base code"))
     household = django_filters.CharFilter(field_name="household__code", label=_("household code"))
@@ -75,7 +75,7 @@ class BaseLinkFilterSet(django_filters.FilterSet):
         fields = ["area", "base", "household"]
 
 
-class ContractFilterSet(django_filters.FilterSet):
+class ContractFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="household__village", label=_("household living in this area (code) or below"))
     enterprise = django_filters.CharFilter(field_name="enterprise__code", label=_("enterprise code"))
     household = django_filters.CharFilter(field_name="household__code", label=_("household code"))

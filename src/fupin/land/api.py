@@ -96,7 +96,7 @@ class TransferorInput(serializers.Serializer):
     area_mu = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="mu")
 
 
-class ContractInput(serializers.Serializer):
+class LandContractInput(serializers.Serializer):
     number = serializers.CharField(max_length=rules.NUMBER_MAX_LENGTH)
     village = serializers.CharField(max_length=12, help_text="12-digit village code")
     transferee_kind = serializers.ChoiceField(choices=TransfereeKind.choices)
@@ -157,9 +157,9 @@ class LandContractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         fresh = self.get_queryset().filter(pk=contract.pk).first() or contract
         return Response(LandContractSerializer(fresh).data, status=code)
 
-    @extend_schema(request=ContractInput, responses={201: LandContractSerializer})
+    @extend_schema(request=LandContractInput, responses={201: LandContractSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = validated(ContractInput, request.data)
+        data = validated(LandContractInput, request.data)
         transferors = [services.TransferorData(t["household"], t["area_mu"]) for t in data.pop("transferors")]
         contract = services.contract_create(
             actor=request.user,

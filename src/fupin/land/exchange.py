@@ -39,7 +39,7 @@ CONTRACTS = Entity(
         "Land transfer contracts (土地流转合同): one row per contract, in its village, with the transferee, the "
         "mode, the start and term and the rent or dividend; their transferors are in land_transferors."
     ),
-    depends_on=("areas", "households"),
+    depends_on=("areas", "households", "industry_enterprises"),
     columns=(
         Column("number", TEXT, required=True, max_length=rules.NUMBER_MAX_LENGTH, example="LZ-2009-001"),
         Column("village", AREA, required=True, example="230129100201", help=_("the village's 12-digit code")),
@@ -117,13 +117,22 @@ def _message(message: str, **values: pl.Expr) -> pl.Expr:
     return Rule("", "", message).reason(**values)
 
 
-def _households(codes: Sequence[str]) -> pl.DataFrame:
-    return db.fetch(
+def _households(codes: Sequence[str], plan: Plan) -> pl.DataFrame:
+    """The households of ``codes`` with their villages: the package's (its households file,
+    written before the land files) and the database's."""
+    stored = db.fetch(
         "SELECT h.code, a.code FROM registry_household h JOIN geo_adminarea a ON a.id = h.village_id",
         ["household", "household_village"],
         "h.code",
         codes,
     )
+    brought = plan.frames.get("households")
+    if brought is None or not {"code", "village"} <= set(brought.columns):
+        return stored
+    given = brought.select(
+        pl.col("code").cast(pl.String).alias("household"), pl.col("village").cast(pl.String).alias("household_village")
+    ).filter(pl.col("household").is_in(list(codes)))
+    return pl.concat([given, stored.cast(given.schema)]).unique("household", keep="first")
 
 
 _CONTRACT_SELECT = (
@@ -180,7 +189,13 @@ def plan_contracts(plan: Plan, ctx: ImportContext) -> None:
         "code",
         frame["transferee_enterprise"].str.to_uppercase().unique().to_list(),
     )
-    takers = _households(frame["transferee_household"].unique().to_list()).select(
+    # an enterprise the package itself brings (industry's file, written before this one)
+    brought = plan.frames.get("industry_enterprises")
+    if brought is not None and "code" in brought.columns:
+        codes = brought.select(pl.col("code").cast(pl.String).str.to_uppercase().alias("transferee_enterprise"))
+        codes = codes.with_columns(pl.col("transferee_enterprise").alias("enterprise_found"))
+        enterprises = pl.concat([enterprises, codes.cast(enterprises.schema)]).unique("transferee_enterprise")
+    takers = _households(frame["transferee_household"].unique().to_list(), plan).select(
         pl.col("household").alias("transferee_household"), pl.col("household").alias("household_found")
     )
     limit = rules.second_round_end().isoformat()
@@ -271,7 +286,7 @@ def plan_transferors(plan: Plan, ctx: ImportContext) -> None:
             [package.select(names), stored.filter(~pl.col("contract").is_in(package["contract"].implode()))]
         )
     frame = frame.join(stored, on="contract", how="left").join(
-        _households(frame["household"].unique().to_list()), on="household", how="left"
+        _households(frame["household"].unique().to_list(), plan), on="household", how="left"
     )
     errors_where(
         plan,

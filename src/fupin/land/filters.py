@@ -10,18 +10,18 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.filters import AreaCodeFilter, YearFilter
+from fupin.core.filters import AreaCodeFilter, FilterSet, YearFilter
 from fupin.land import rules
 from fupin.land.choices import Mode, Payment, TransfereeKind
 from fupin.land.models import LandContract
 from fupin.land.selectors import in_force_q
 
 
-class LandContractFilterSet(django_filters.FilterSet):
+class LandContractFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="village")
     mode = django_filters.ChoiceFilter(choices=Mode.choices, label=_("mode"))
     transferee_kind = django_filters.ChoiceFilter(choices=TransfereeKind.choices, label=_("transferee"))
-    payment = django_filters.ChoiceFilter(choices=Payment.choices, label=_("payment"))
+    payment = django_filters.ChoiceFilter(choices=Payment.choices, label=_("payment terms"))
     household = django_filters.CharFilter(
         field_name="transferors__household__code", label=_("transferor household code"), distinct=True
     )

@@ -26,7 +26,7 @@ class ContractForm(forms.Form):
     mode = forms.ChoiceField(label=_("mode"), choices=Mode.choices)
     start_date = forms.DateField(label=pgettext_lazy("land contract", "start date"), widget=DATE)
     term_years = forms.IntegerField(label=_("term (years)"), min_value=-32768, max_value=32767)
-    payment = forms.ChoiceField(label=_("payment"), choices=Payment.choices)
+    payment = forms.ChoiceField(label=_("payment terms"), choices=Payment.choices)
     rent_per_mu = forms.DecimalField(
         label=_("rent (yuan per mu and year)"), max_digits=10, decimal_places=2, required=False
     )

@@ -70,7 +70,7 @@ class LandContract(TimeStampedModel):
     start_date = models.DateField(pgettext_lazy("land contract", "start date"))
     term_years = models.PositiveSmallIntegerField(_("term (years)"))
     end_date = models.DateField(_("last day"))
-    payment = models.CharField(_("payment"), max_length=10, choices=Payment.choices)
+    payment = models.CharField(_("payment terms"), max_length=10, choices=Payment.choices)
     rent_per_mu = models.DecimalField(
         _("rent (yuan per mu and year)"), max_digits=10, decimal_places=2, null=True, blank=True
     )

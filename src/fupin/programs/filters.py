@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.filters import AreaCodeFilter, IntegerFilter, YearFilter
+from fupin.core.filters import AreaCodeFilter, FilterSet, IntegerFilter, YearFilter
 from fupin.programs.choices import Category, PlanStatus, ProgramType, ProjectStatus
 from fupin.programs.models import (
     Batch,
@@ -27,7 +27,7 @@ def _active_in(start: str, end: str, year: int | None) -> Q:
     return Q(**{f"{start}__lte": year}) & (Q(**{f"{end}__gte": year}) | Q(**{f"{end}__isnull": True}))
 
 
-class BatchFilterSet(django_filters.FilterSet):
+class BatchFilterSet(FilterSet):
     year = YearFilter(method="filter_year", label=_("active in year"))
 
     class Meta:
@@ -38,7 +38,7 @@ class BatchFilterSet(django_filters.FilterSet):
         return qs.filter(_active_in("start_year", "end_year", value))
 
 
-class VillagePlanFilterSet(django_filters.FilterSet):
+class VillagePlanFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="village")
     batch = IntegerFilter(field_name="batch__number", label=_("batch number"))
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
@@ -53,7 +53,7 @@ class VillagePlanFilterSet(django_filters.FilterSet):
         return qs.filter(_active_in("batch__start_year", "batch__end_year", value))
 
 
-class ContiguousZoneFilterSet(django_filters.FilterSet):
+class ContiguousZoneFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="counties", label=_("with a county in this area (code)"))
     year = YearFilter(method="filter_year", label=_("active in year"))
 
@@ -65,7 +65,7 @@ class ContiguousZoneFilterSet(django_filters.FilterSet):
         return qs.filter(_active_in("start_year", "end_year", value))
 
 
-class ProjectFilterSet(django_filters.FilterSet):
+class ProjectFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="area")
     program = django_filters.ChoiceFilter(choices=ProgramType.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
@@ -83,7 +83,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         return qs.filter(_active_in("start_year", "end_year", value))
 
 
-class ProjectOutputFilterSet(django_filters.FilterSet):
+class ProjectOutputFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="project__area")
     project = django_filters.CharFilter(field_name="project__code", label=_("project code"))
     kind = django_filters.CharFilter(field_name="kind__code", label=_("kind of output (code)"))
@@ -97,7 +97,7 @@ class ProjectOutputFilterSet(django_filters.FilterSet):
         fields = ["area", "project", "kind", "year", "program", "category", "batch"]
 
 
-class BeneficiaryFilterSet(django_filters.FilterSet):
+class BeneficiaryFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="household__village")
     project = django_filters.CharFilter(field_name="project__code", label=_("project code"))
     household = django_filters.CharFilter(field_name="household__code", label=_("household code"))
@@ -110,7 +110,7 @@ class BeneficiaryFilterSet(django_filters.FilterSet):
         fields = ["area", "project", "household", "year", "program", "category"]
 
 
-class LabourInputFilterSet(django_filters.FilterSet):
+class LabourInputFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="project__area")
     project = django_filters.CharFilter(field_name="project__code", label=_("project code"))
     year = YearFilter()
@@ -122,7 +122,7 @@ class LabourInputFilterSet(django_filters.FilterSet):
         fields = ["area", "project", "year", "program", "batch"]
 
 
-class OutputKindFilterSet(django_filters.FilterSet):
+class OutputKindFilterSet(FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices)
 
     class Meta:

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.filters import AreaCodeFilter, YearFilter
+from fupin.core.filters import AreaCodeFilter, FilterSet, YearFilter
 from fupin.core.policy import can_view_identifiers
 from fupin.registry import idnumbers
 from fupin.registry.choices import Cause, Labour, Procedure, Relation, Sex, Stage, Status
@@ -51,7 +51,7 @@ def _may_search_identifiers(filterset: django_filters.FilterSet) -> bool:
     return can_view_identifiers(getattr(request, "user", None))
 
 
-class HouseholdFilterSet(django_filters.FilterSet):
+class HouseholdFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="village")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     cause = django_filters.ChoiceFilter(field_name="main_cause", choices=Cause.choices, label=_("main cause"))
@@ -129,7 +129,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return qs.filter(Q(code=value.strip()) | Q(pk__in=members))
 
 
-class PersonFilterSet(django_filters.FilterSet):
+class PersonFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="household__village")
     status = django_filters.MultipleChoiceFilter(
         field_name="household__status", choices=Status.choices, label=_("household status"), distinct=False
@@ -156,7 +156,7 @@ class PersonFilterSet(django_filters.FilterSet):
         return qs.filter(_person_match(value, identifiers=_may_search_identifiers(self))) if value else qs
 
 
-class IncomeRecordFilterSet(django_filters.FilterSet):
+class IncomeRecordFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="household__village")
     year = YearFilter()
     household = django_filters.CharFilter(field_name="household__code", label=_("household code"))
@@ -169,7 +169,7 @@ class IncomeRecordFilterSet(django_filters.FilterSet):
         fields = ["area", "year", "household", "status"]
 
 
-class StatusEventFilterSet(django_filters.FilterSet):
+class StatusEventFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="household__village")
     household = django_filters.CharFilter(field_name="household__code")
     procedure = django_filters.ChoiceFilter(choices=Procedure.choices[1:])

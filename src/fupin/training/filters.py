@@ -9,12 +9,12 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.filters import AreaCodeFilter, YearFilter
+from fupin.core.filters import AreaCodeFilter, FilterSet, YearFilter
 from fupin.training.choices import Certification, ClassType, Destination, EnrolmentStatus, Sector
 from fupin.training.models import Enrolment, Target, TrainingBase, TrainingClass, Transfer
 
 
-class TrainingBaseFilterSet(django_filters.FilterSet):
+class TrainingBaseFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="county")
     certification = django_filters.ChoiceFilter(choices=Certification.choices, label=_("certified by"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name contains"))
@@ -24,7 +24,7 @@ class TrainingBaseFilterSet(django_filters.FilterSet):
         fields = ["area", "certification", "q"]
 
 
-class TrainingClassFilterSet(django_filters.FilterSet):
+class TrainingClassFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="area")
     type = django_filters.ChoiceFilter(choices=ClassType.choices, label=_("type"))
     base = django_filters.CharFilter(field_name="base__code", label=_("base code"))
@@ -38,7 +38,7 @@ class TrainingClassFilterSet(django_filters.FilterSet):
         return qs if value is None else qs.filter(end_date__year=value)
 
 
-class EnrolmentFilterSet(django_filters.FilterSet):
+class EnrolmentFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="klass__area", label=_("class held in this area (code) or below"))
     home = AreaCodeFilter(lookup="person__household__village", label=_("trainee living in this area (code) or below"))
     class_code = django_filters.CharFilter(field_name="klass__code", label=_("class code"))
@@ -55,7 +55,7 @@ class EnrolmentFilterSet(django_filters.FilterSet):
         return qs if value is None else qs.filter(klass__end_date__year=value)
 
 
-class TransferFilterSet(django_filters.FilterSet):
+class TransferFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="enrolment__klass__area", label=_("class held in this area (code) or below"))
     class_code = django_filters.CharFilter(field_name="enrolment__klass__code", label=_("class code"))
     sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("sector"))
@@ -71,7 +71,7 @@ class TransferFilterSet(django_filters.FilterSet):
         return qs if value is None else qs.filter(start_date__year=value)
 
 
-class TargetFilterSet(django_filters.FilterSet):
+class TargetFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="area")
     year = YearFilter(field_name="year")
 

@@ -59,7 +59,7 @@ LOANS = Entity(
         "Discounted loans (扶贫贴息贷款) to a registry household, a leading enterprise or a project: "
         "lender, principal, rate, drawn and maturity dates. A recorded loan's lender, rate and purpose may change."
     ),
-    depends_on=("households", "projects"),
+    depends_on=("households", "projects", "industry_enterprises"),
     columns=(
         Column("code", TEXT, required=True, max_length=rules.CODE_MAX_LENGTH, example="L-2009-1"),
         Column("kind", CODE, choices=BorrowerKind, required=True, example="household"),
@@ -255,7 +255,9 @@ def plan_loans(plan: Plan, ctx: ImportContext) -> None:
         "e.code",
         _codes(frame, "enterprise"),
     )
-    enterprises = _with_package(enterprises, plan, "enterprises", {"code": "enterprise", "county": "enterprise_area"})
+    enterprises = _with_package(
+        enterprises, plan, "industry_enterprises", {"code": "enterprise", "county": "enterprise_area"}
+    )
     projects = db.fetch(
         "SELECT p.code, a.code FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id",
         ["project", "project_area"],

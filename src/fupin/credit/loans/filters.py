@@ -7,12 +7,12 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.filters import AreaCodeFilter, YearFilter
+from fupin.core.filters import AreaCodeFilter, FilterSet, YearFilter
 from fupin.credit.loans.choices import BorrowerKind
 from fupin.credit.loans.models import Discount, DiscountPilot, Loan, LoanRepayment
 
 
-class DiscountPilotFilterSet(django_filters.FilterSet):
+class DiscountPilotFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="area")
     year = YearFilter(method="filter_year", label=_("in the pilot in year"))
 
@@ -24,7 +24,7 @@ class DiscountPilotFilterSet(django_filters.FilterSet):
         return qs if value is None else qs.filter(first_year__lte=value, last_year__gte=value)
 
 
-class LoanFilterSet(django_filters.FilterSet):
+class LoanFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="area")
     kind = django_filters.ChoiceFilter(choices=BorrowerKind.choices, label=_("borrower kind"))
     household = django_filters.CharFilter(field_name="household__code", label=_("household code"))
@@ -41,7 +41,7 @@ class LoanFilterSet(django_filters.FilterSet):
         return qs if value is None else qs.filter(drawn_on__year=value)
 
 
-class RepaymentFilterSet(django_filters.FilterSet):
+class RepaymentFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="loan__area")
     loan = django_filters.CharFilter(field_name="loan__code", label=_("loan contract number"))
 
@@ -50,7 +50,7 @@ class RepaymentFilterSet(django_filters.FilterSet):
         fields = ["area", "loan"]
 
 
-class DiscountFilterSet(django_filters.FilterSet):
+class DiscountFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="loan__area")
     loan = django_filters.CharFilter(field_name="loan__code", label=_("loan contract number"))
     kind = django_filters.ChoiceFilter(field_name="loan__kind", choices=BorrowerKind.choices, label=_("borrower kind"))

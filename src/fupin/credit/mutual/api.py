@@ -107,7 +107,7 @@ class FundLoanSerializer(serializers.ModelSerializer):
         ]
 
 
-class RepaymentSerializer(serializers.ModelSerializer):
+class FundRepaymentSerializer(serializers.ModelSerializer):
     loan = serializers.IntegerField(source="loan_id", read_only=True)
 
     class Meta:
@@ -201,7 +201,7 @@ class WelfareInput(serializers.Serializer):
     purpose = serializers.CharField(max_length=rules.PURPOSE_MAX_LENGTH)
 
 
-class LoanInput(serializers.Serializer):
+class FundLoanInput(serializers.Serializer):
     fund = serializers.CharField(max_length=rules.CODE_MAX_LENGTH, help_text="fund code")
     household = serializers.CharField(max_length=20, help_text="the member household's code")
     number = serializers.CharField(max_length=rules.CODE_MAX_LENGTH, required=False, default="", allow_blank=True)
@@ -219,7 +219,7 @@ class DecisionInput(serializers.Serializer):
     on = serializers.DateField()
 
 
-class RepayInput(serializers.Serializer):
+class FundRepayInput(serializers.Serializer):
     paid_on = serializers.DateField()
     principal = _yuan(required=False, default="0")
     fee = _yuan(required=False, default="0")
@@ -335,9 +335,9 @@ class FundLoanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         loan = FundLoan.objects.select_related("fund", "member__household").get(pk=loan.pk)
         return Response(FundLoanSerializer(loan).data, status=status.HTTP_201_CREATED if created else 200)
 
-    @extend_schema(request=LoanInput, responses={201: FundLoanSerializer})
+    @extend_schema(request=FundLoanInput, responses={201: FundLoanSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = validated(LoanInput, request.data)
+        data = validated(FundLoanInput, request.data)
         fund = fund_by_code(data.pop("fund"))
         approved_on = data.pop("approved_on")
         application = {"household_code": data.pop("household"), **data}
@@ -365,12 +365,12 @@ class FundLoanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = validated(DecisionInput, request.data)
         return self._out(services.write_off(actor=request.user, loan=self._loan(pk), on=data["on"]))
 
-    @extend_schema(request=RepayInput, responses={201: RepaymentSerializer})
+    @extend_schema(request=FundRepayInput, responses={201: FundRepaymentSerializer})
     @action(detail=True, methods=["post"], filter_backends=[])
     def repay(self, request: Request, pk: str | None = None) -> Response:
-        data = validated(RepayInput, request.data)
+        data = validated(FundRepayInput, request.data)
         repayment = services.repay(actor=request.user, loan=self._loan(pk), **data)
-        return Response(RepaymentSerializer(repayment).data, status=status.HTTP_201_CREATED)
+        return Response(FundRepaymentSerializer(repayment).data, status=status.HTTP_201_CREATED)
 
 
 router.register("credit/funds", FundViewSet, basename="mutual-fund")

@@ -7,12 +7,12 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.filters import AreaCodeFilter, YearFilter
+from fupin.core.filters import AreaCodeFilter, FilterSet, YearFilter
 from fupin.credit.mutual.choices import LoanStatus
 from fupin.credit.mutual.models import FundLoan, Membership, MutualFund
 
 
-class FundFilterSet(django_filters.FilterSet):
+class FundFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="village", label=_("in this area (code) or below"))
     year = YearFilter(method="filter_year", label=_("established in year"))
     open = django_filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label=_("open"))
@@ -26,7 +26,7 @@ class FundFilterSet(django_filters.FilterSet):
         return qs if value is None else qs.filter(established_on__year=value)
 
 
-class MembershipFilterSet(django_filters.FilterSet):
+class MembershipFilterSet(FilterSet):
     poor = django_filters.BooleanFilter(field_name="poor", label=_("poor household"))
 
     class Meta:
@@ -34,7 +34,7 @@ class MembershipFilterSet(django_filters.FilterSet):
         fields = ["poor"]
 
 
-class FundLoanFilterSet(django_filters.FilterSet):
+class FundLoanFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="fund__village", label=_("in this area (code) or below"))
     fund = django_filters.CharFilter(field_name="fund__code", label=_("fund code"))
     household = django_filters.CharFilter(field_name="member__household__code", label=_("household code"))
