@@ -8,7 +8,9 @@ app. Each app declares, in modules the framework discovers in ``AnalyticsConfig.
   which derives the columns and the SELECT from the model's fields), the code lists whose
   labels the pages show (``labels``) and the years the report offers (``years``);
 - in ``<app>/indicators.py``, the computation of each indicator of
-  ``data/indicators.csv`` it can compute: ``@computes("indicator.id")``.
+  ``data/indicators.csv`` it can compute: ``@computes("indicator.id")``, and the
+  generated sentences of the report section whose figures it computes:
+  ``@sentences("section")``.
 
 The report's sections (their order, titles and the reason shown for an indicator nobody
 computes) are the report's, in ``fupin.analytics.sections``; an app that brings a section
@@ -30,6 +32,7 @@ from django.db import models
 Columns = dict[str, pa.DataType]
 SQL = str | Callable[[dt.date], str]
 Compute = Callable[[Any], Any]  # a Scope -> an Ibis expression or a plain value
+Sentences = Callable[[Any], list[str]]  # an AnnualReport -> the section's sentences, in the active language
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +74,7 @@ class Section:
 TABLES: dict[str, Table] = {}
 COMPUTE: dict[str, Compute] = {}
 SECTIONS: dict[str, tuple[int | None, Section]] = {}
+SENTENCES: dict[str, Sentences] = {}
 LABELS: dict[str, dict[str, Any]] = {}
 YEARS: list[Callable[[], tuple[int | None, int | None]]] = []
 
@@ -202,6 +206,21 @@ def computes(indicator_id: str) -> Callable[[Compute], Compute]:
         if indicator_id in COMPUTE:
             raise ValueError(f"indicator {indicator_id!r} is computed twice")
         COMPUTE[indicator_id] = fn
+        return fn
+
+    return register
+
+
+def sentences(section_key: str) -> Callable[[Sentences], Sentences]:
+    """Register the generated sentences of a report section: a function of the
+    ``fupin.analytics.report.AnnualReport`` returning the section's sentences in the active
+    language, carrying its figures (``report.value(id)``, ``report.figure(id)``). A
+    sentence whose figures are not available is left out, never written with a blank."""
+
+    def register(fn: Sentences) -> Sentences:
+        if section_key in SENTENCES:
+            raise ValueError(f"the sentences of section {section_key!r} are registered twice")
+        SENTENCES[section_key] = fn
         return fn
 
     return register

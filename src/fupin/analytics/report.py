@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from fupin.analytics.engine import PROVINCE, Engine
 from fupin.analytics.indicators import Value, evaluate
+from fupin.analytics.registry import SENTENCES, sentences
 from fupin.analytics.sections import sections as report_sections
 from fupin.analytics.snapshot import Snapshot, snapshot_for
 from fupin.core.areacodes import normalize
@@ -61,6 +62,15 @@ class AnnualReport:
     def by_id(self) -> dict[str, Value]:
         return {v.indicator.id: v for v in self.values}
 
+    def value(self, indicator_id: str) -> int | float | None:
+        """An indicator's value (None when it is not available)."""
+        found = self.by_id().get(indicator_id)
+        return found.value if found is not None else None
+
+    def figure(self, indicator_id: str) -> str:
+        """An indicator's value formatted for the active language ("—" when not available)."""
+        return fmt(self.value(indicator_id))
+
     def as_json(self, language: str = "zh-hans") -> dict[str, Any]:
         with translation.override(language):
             return {
@@ -95,11 +105,10 @@ class AnnualReport:
 
     def sections(self) -> list[dict[str, Any]]:
         """The seed's sections in its order, each with its sentences and its table."""
-        values = self.by_id()
         result = []
         for section, entry in report_sections().items():
             rows = [v for v in self.values if v.indicator.section == section]
-            sentences = SENTENCES.get(section, _no_sentences)(self, values)
+            said = SENTENCES.get(section, _no_sentences)(self)
             missing = [v for v in rows if not v.available]
             reasons = sorted({str(v.reason) for v in missing if v.reason})
             if not rows and entry.reason:
@@ -108,7 +117,7 @@ class AnnualReport:
                 {
                     "id": section,
                     "title": str(entry.title),
-                    "sentences": sentences,
+                    "sentences": said,
                     "reasons": reasons,
                     "rows": [
                         {
@@ -151,11 +160,13 @@ def _v(values: dict[str, Value], key: str) -> int | float | None:
     return value.value if value is not None else None
 
 
-def _no_sentences(report: AnnualReport, values: dict[str, Value]) -> list[str]:
+def _no_sentences(report: AnnualReport) -> list[str]:
     return []
 
 
-def _overview(report: AnnualReport, values: dict[str, Value]) -> list[str]:
+@sentences("overview")
+def _overview(report: AnnualReport) -> list[str]:
+    values = report.by_id()
     v = {key: _v(values, key) for key in values}
     area = report.area_name()
     out = []
@@ -199,9 +210,6 @@ def _overview(report: AnnualReport, values: dict[str, Value]) -> list[str]:
             % {"income": fmt(v["evap.per_capita_income"])}
         )
     return out
-
-
-SENTENCES = {"overview": _overview}
 
 
 def annual_report(
