@@ -67,9 +67,10 @@ def test_a_model_table_takes_its_columns_from_the_fields():
         "sex": pa.string(),
     }
     assert select == "id, household_id, birth_date, migrant_months, sex"
-    # decimals, generated ones too, are read as doubles
+    # decimals, generated ones too, are read as doubles and typed as their decimal (its
+    # digits and places), so that sums over them are exact
     columns, select = registry.model_columns(IncomeRecord, ["wage", "net_income"], types={"wage": pa.float32()})
-    assert columns == {"wage": pa.float32(), "net_income": pa.float64()}
+    assert columns == {"wage": pa.float32(), "net_income": pa.decimal128(14, 2)}
     assert select == "CAST(wage AS DOUBLE PRECISION), CAST(net_income AS DOUBLE PRECISION)"
     incomes = registry.TABLES["incomes"]
     assert incomes.select(dt.date(2009, 12, 31)).endswith("FROM registry_incomerecord WHERE year <= 2009")

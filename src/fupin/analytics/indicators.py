@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import functools
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from importlib import resources
 from typing import Any
 
@@ -105,14 +105,21 @@ class Value:
 
 
 def _plain(value: Any, unit: str) -> int | float | None:
+    """A computed value as the report gives it: an integer when it is whole, else the
+    number itself, unrounded. A sum over decimal columns comes from DuckDB as an exact
+    ``Decimal`` (``registry.decimal_type``) and is given as the double nearest to it,
+    whose shortest form is that decimal (up to 15 significant digits); rounding is the
+    display's (``fupin.analytics.report.fmt``)."""
     if value is None:
         return None
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, float) and value != value:  # NaN: no records
         return None
-    if unit in ("yuan", "km2", "t", "km", "percent") and not float(value).is_integer():
-        return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
     return int(value) if float(value).is_integer() else float(value)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -69,7 +70,8 @@ class AnnualReport:
 
     def figure(self, indicator_id: str) -> str:
         """An indicator's value formatted for the active language ("—" when not available)."""
-        return fmt(self.value(indicator_id))
+        found = self.by_id().get(indicator_id)
+        return fmt(found.value, found.indicator.unit) if found is not None else fmt(None)
 
     def as_json(self, language: str = "zh-hans") -> dict[str, Any]:
         with translation.override(language):
@@ -123,7 +125,7 @@ class AnnualReport:
                         {
                             "id": v.indicator.id,
                             "name": v.indicator.name(translation.get_language() or "zh-hans"),
-                            "value": fmt(v.value) if v.available else None,
+                            "value": fmt(v.value, v.indicator.unit) if v.available else None,
                             "unit": unit_label(v.indicator.unit),
                             "reason": None if v.available else str(v.reason),
                         }
@@ -147,12 +149,26 @@ class AnnualReport:
             )
 
 
-def fmt(value: int | float | None) -> str:
+# How many decimals a figure is shown with (docs/analytics.md, "Precision"): money and
+# rates always with 2 when they are not whole; quantities (t, km, m, m², mu, ...) with as
+# many as the value has, at most 3 (the exchange's places); whole values with none.
+FIXED_PLACES = {"yuan": 2, "percent": 2}
+MAX_PLACES = 3
+
+
+def fmt(value: int | float | Decimal | None, unit: str | None = None) -> str:
+    """A figure for display in the active language: grouped thousands, rounded half up
+    to its unit's places (``FIXED_PLACES``, else at most ``MAX_PLACES``)."""
     if value is None:
         return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return number_format(value, decimal_pos=2, force_grouping=True)
-    return number_format(int(value), force_grouping=True)
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    if exact == exact.to_integral_value():
+        return number_format(int(exact), force_grouping=True)
+    places = FIXED_PLACES.get(unit or "", min(MAX_PLACES, -int(exact.as_tuple().exponent)))
+    shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if shown == shown.to_integral_value() and unit not in FIXED_PLACES:
+        return number_format(int(shown), force_grouping=True)
+    return number_format(shown, decimal_pos=places, force_grouping=True)
 
 
 def _v(values: dict[str, Value], key: str) -> int | float | None:

@@ -17,7 +17,7 @@ registry.table(
         "source": pa.string(),
         "year": pa.int32(),
         "date": pa.date32(),
-        "amount": pa.float64(),
+        "amount": registry.decimal_of(Entry, "amount"),
         "area_code": pa.string(),
         "project_id": pa.int64(),
     },

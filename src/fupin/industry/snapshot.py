@@ -45,7 +45,7 @@ registry.table(
         "household_id": pa.int64(),
         "start_date": pa.date32(),
         "end_date": pa.date32(),
-        "monthly_wage": pa.float64(),
+        "monthly_wage": registry.decimal_of(Employment, "monthly_wage"),
     },
     "SELECT m.id, m.enterprise_id, m.person_id, p.household_id, m.start_date, m.end_date, "
     "CAST(m.monthly_wage AS DOUBLE PRECISION) "
@@ -64,7 +64,7 @@ registry.table(
         "enterprise_id": pa.int64(),
         "county_code": pa.string(),
         "product": pa.string(),
-        "area_mu": pa.float64(),
+        "area_mu": registry.decimal_of(ProductionBase, "area_mu"),
         "established_year": pa.int32(),
     },
     "SELECT b.id, b.code, b.enterprise_id, a.code, b.product, CAST(b.area_mu AS DOUBLE PRECISION), b.established_year "
@@ -110,11 +110,11 @@ registry.table(
         "village_code": pa.string(),
         "year": pa.int32(),
         "product": pa.string(),
-        "quantity": pa.float64(),
-        "agreed_price": pa.float64(),
-        "inputs_on_credit": pa.float64(),
-        "delivered": pa.float64(),
-        "paid": pa.float64(),
+        "quantity": registry.decimal_of(OrderContract, "quantity"),
+        "agreed_price": registry.decimal_of(OrderContract, "agreed_price"),
+        "inputs_on_credit": registry.decimal_of(OrderContract, "inputs_on_credit"),
+        "delivered": registry.decimal_of(OrderContract, "delivered"),
+        "paid": registry.decimal_of(OrderContract, "paid"),
     },
     "SELECT c.id, c.number, c.enterprise_id, c.household_id, v.code, c.year, c.product, "
     "CAST(c.quantity AS DOUBLE PRECISION), CAST(c.agreed_price AS DOUBLE PRECISION), "

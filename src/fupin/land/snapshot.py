@@ -28,7 +28,7 @@ registry.table(
         "term_years": pa.int32(),
         "end_date": pa.date32(),
         "payment": pa.string(),
-        "rent_per_mu": pa.float64(),
+        "rent_per_mu": registry.decimal_of(LandContract, "rent_per_mu"),
         "terminated_on": pa.date32(),
     },
     "SELECT c.id, c.number, v.code, c.transferee_kind, c.transferee_enterprise_id, c.transferee_household_id, "
@@ -46,7 +46,12 @@ registry.table(
 
 registry.table(
     "land_transferors",
-    {"id": pa.int64(), "contract_id": pa.int64(), "household_id": pa.int64(), "area_mu": pa.float64()},
+    {
+        "id": pa.int64(),
+        "contract_id": pa.int64(),
+        "household_id": pa.int64(),
+        "area_mu": registry.decimal_of(Transferor, "area_mu"),
+    },
     "SELECT t.id, t.contract_id, t.household_id, CAST(t.area_mu AS DOUBLE PRECISION) FROM land_transferor t",
     models=(Transferor,),
     # with the contract's village, dates and termination (the contracts of the snapshot only)

@@ -64,7 +64,12 @@ registry.table(
 
 registry.table(
     "project_outputs",
-    {"project_id": pa.int64(), "kind": pa.string(), "year": pa.int32(), "quantity": pa.float64()},
+    {
+        "project_id": pa.int64(),
+        "kind": pa.string(),
+        "year": pa.int32(),
+        "quantity": registry.decimal_of(ProjectOutput, "quantity"),
+    },
     "SELECT o.project_id, k.code, o.year, CAST(o.quantity AS DOUBLE PRECISION) "
     "FROM programs_projectoutput o JOIN programs_outputkind k ON k.id = o.kind_id",
     models=(ProjectOutput, OutputKind),

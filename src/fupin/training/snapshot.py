@@ -39,7 +39,7 @@ registry.table(
         "start_date": pa.date32(),
         "end_date": pa.date32(),
         "hours": pa.int64(),
-        "subsidy_per_trainee": pa.float64(),
+        "subsidy_per_trainee": registry.decimal_of(TrainingClass, "subsidy_per_trainee"),
     },
     "SELECT c.id, c.code, c.type, a.code, c.base_id, c.start_date, c.end_date, c.hours, "
     "CAST(c.subsidy_per_trainee AS DOUBLE PRECISION) "
@@ -80,7 +80,7 @@ registry.table(
         "id": pa.int64(),
         "enrolment_id": pa.int64(),
         "start_date": pa.date32(),
-        "monthly_wage": pa.float64(),
+        "monthly_wage": registry.decimal_of(Transfer, "monthly_wage"),
         "sector": pa.string(),
         "destination": pa.string(),
     },

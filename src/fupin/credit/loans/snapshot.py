@@ -51,7 +51,7 @@ registry.table(
         "area_code": pa.string(),
         "county_code": pa.string(),
         "lender": pa.string(),
-        "principal": pa.float64(),
+        "principal": registry.decimal_of(Loan, "principal"),
         "rate": pa.float64(),
         "drawn_on": pa.date32(),
         "matures_on": pa.date32(),
@@ -67,7 +67,12 @@ registry.table(
 
 registry.table(
     "discount_repayments",
-    {"id": pa.int64(), "loan_id": pa.int64(), "paid_on": pa.date32(), "amount": pa.float64()},
+    {
+        "id": pa.int64(),
+        "loan_id": pa.int64(),
+        "paid_on": pa.date32(),
+        "amount": registry.decimal_of(LoanRepayment, "amount"),
+    },
     "SELECT r.id, r.loan_id, r.paid_on, CAST(r.amount AS DOUBLE PRECISION) FROM credit_loanrepayment r",
     models=(LoanRepayment,),
     derive="SELECT * FROM src_discount_repayments WHERE paid_on <= {as_of}",
@@ -80,10 +85,10 @@ registry.table(
         "loan_id": pa.int64(),
         "year": pa.int32(),
         "pilot_id": pa.int64(),
-        "basis": pa.float64(),
+        "basis": registry.decimal_of(Discount, "basis"),
         "days": pa.int32(),
         "rate": pa.float64(),
-        "amount": pa.float64(),
+        "amount": registry.decimal_of(Discount, "amount"),
         "paid_on": pa.date32(),
     },
     "SELECT d.id, d.loan_id, d.year, d.pilot_id, CAST(d.basis AS DOUBLE PRECISION), d.days, "

@@ -30,7 +30,7 @@ registry.table(
         "established_on": pa.date32(),
         "closed_on": pa.date32(),
         "welfare_share": pa.float64(),
-        "loan_ceiling": pa.float64(),
+        "loan_ceiling": registry.decimal_of(MutualFund, "loan_ceiling"),
     },
     "SELECT f.id, f.code, v.code, f.established_on, f.closed_on, CAST(f.welfare_share AS DOUBLE PRECISION), "
     "CAST(f.loan_ceiling AS DOUBLE PRECISION) "
@@ -48,7 +48,7 @@ registry.table(
         "id": pa.int64(),
         "fund_id": pa.int64(),
         "kind": pa.string(),
-        "amount": pa.float64(),
+        "amount": registry.decimal_of(FundSeed, "amount"),
         "received_on": pa.date32(),
         "entry_id": pa.int64(),
     },
@@ -66,7 +66,7 @@ registry.table(
         "household_id": pa.int64(),
         "joined_on": pa.date32(),
         "shares": pa.int64(),
-        "paid_in": pa.float64(),
+        "paid_in": registry.decimal_of(Membership, "paid_in"),
         "poor": pa.bool_(),
         "base_paid_by_fund": pa.bool_(),
     },
@@ -83,14 +83,14 @@ registry.table(
         "fund_id": pa.int64(),
         "member_id": pa.int64(),
         "status": pa.string(),
-        "amount": pa.float64(),
+        "amount": registry.decimal_of(FundLoan, "amount"),
         "term_months": pa.int64(),
         "fee_rate": pa.float64(),
         "applied_on": pa.date32(),
         "approved_on": pa.date32(),
         "due_on": pa.date32(),
         "written_off_on": pa.date32(),
-        "written_off": pa.float64(),
+        "written_off": registry.decimal_of(FundLoan, "written_off"),
     },
     "SELECT l.id, l.fund_id, l.member_id, l.status, CAST(l.amount AS DOUBLE PRECISION), l.term_months, "
     "CAST(l.fee_rate AS DOUBLE PRECISION), l.applied_on, l.approved_on, l.due_on, l.written_off_on, "
@@ -110,8 +110,8 @@ registry.table(
         "loan_id": pa.int64(),
         "fund_id": pa.int64(),
         "paid_on": pa.date32(),
-        "principal": pa.float64(),
-        "fee": pa.float64(),
+        "principal": registry.decimal_of(FundRepayment, "principal"),
+        "fee": registry.decimal_of(FundRepayment, "fee"),
     },
     "SELECT r.id, r.loan_id, l.fund_id, r.paid_on, CAST(r.principal AS DOUBLE PRECISION), "
     "CAST(r.fee AS DOUBLE PRECISION) FROM credit_fundrepayment r JOIN credit_fundloan l ON l.id = r.loan_id",
@@ -121,7 +121,12 @@ registry.table(
 
 registry.table(
     "mutual_welfare_spending",
-    {"id": pa.int64(), "fund_id": pa.int64(), "spent_on": pa.date32(), "amount": pa.float64()},
+    {
+        "id": pa.int64(),
+        "fund_id": pa.int64(),
+        "spent_on": pa.date32(),
+        "amount": registry.decimal_of(FundWelfareSpending, "amount"),
+    },
     "SELECT w.id, w.fund_id, w.spent_on, CAST(w.amount AS DOUBLE PRECISION) FROM credit_fundwelfarespending w",
     models=(FundWelfareSpending,),
     derive="SELECT * FROM src_mutual_welfare_spending WHERE spent_on <= {as_of}",
