@@ -47,6 +47,24 @@ class Plan:
         return any(c.new.height or c.changed.height for c in self.changes.values())
 
 
+def package_over_stored(
+    stored: pl.DataFrame, plan: Plan | None, entity: str, columns: dict[str, pl.Expr]
+) -> pl.DataFrame:
+    """A lookup by natural key over the package and the database: ``stored`` (a frame read
+    from the database, its first column the key) with the same columns made from the
+    package's file ``entity`` (``columns``: each of ``stored``'s columns -> an expression
+    over the file's columns), the package's row first: a record the package brings (its
+    entity is planned and written before the one looking it up) wins over the database's.
+    A package without that file, or a file without the columns, adds nothing."""
+    frame = plan.frames.get(entity) if plan is not None else None
+    needed = {name for expr in columns.values() for name in expr.meta.root_names()}
+    if frame is None or frame.height == 0 or not needed <= set(frame.columns):
+        return stored
+    given = frame.select([expr.alias(name) for name, expr in columns.items()]).cast(stored.schema)
+    key = stored.columns[0]
+    return pl.concat([given, stored.filter(~pl.col(key).is_in(given[key].implode()))]).unique(key, keep="first")
+
+
 def errors_where(plan: Plan, entity: str, df: pl.DataFrame, mask: pl.Expr, column: str, reason: pl.Expr | str) -> None:
     reason_expr = reason if isinstance(reason, pl.Expr) else pl.lit(reason)
     for line, text in df.filter(mask).select("_line", reason_expr.alias("r")).iter_rows():

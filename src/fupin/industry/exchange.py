@@ -23,7 +23,7 @@ from fupin.core.errors import OutOfScope
 from fupin.core.rules import Rule, amount
 from fupin.exchange import dbframes as db
 from fupin.exchange import registry
-from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, write_rows
+from fupin.exchange.planning import Plan, compare, errors_where, package_over_stored, scope_expr, write_rows
 from fupin.exchange.registry import ExportContext, ImportContext
 from fupin.exchange.schema import (
     AREA,
@@ -198,13 +198,12 @@ def _enterprises(plan: Plan) -> pl.DataFrame:
         "SELECT e.code, a.code FROM industry_enterprise e JOIN geo_adminarea a ON a.id = e.county_id",
         ["enterprise", "enterprise_county"],
     )
-    given = plan.frames.get("industry_enterprises")
-    if given is None or given.height == 0:
-        return stored
-    given = given.select(
-        pl.col("code").str.to_uppercase().alias("enterprise"), pl.col("county").alias("enterprise_county")
+    return package_over_stored(
+        stored,
+        plan,
+        "industry_enterprises",
+        {"enterprise": pl.col("code").str.to_uppercase(), "enterprise_county": pl.col("county")},
     )
-    return pl.concat([given, stored.filter(~pl.col("enterprise").is_in(given["enterprise"].implode()))])
 
 
 def _with_enterprise(plan: Plan, name: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -230,11 +229,9 @@ def _household_villages(plan: Plan, codes: Sequence[str]) -> pl.DataFrame:
         "h.code",
         codes,
     )
-    given = plan.frames.get("households")
-    if given is None or given.height == 0:
-        return stored
-    given = given.select(pl.col("code").alias("household"), pl.col("village").alias("household_village"))
-    return pl.concat([given, stored.filter(~pl.col("household").is_in(given["household"].implode()))])
+    return package_over_stored(
+        stored, plan, "households", {"household": pl.col("code"), "household_village": pl.col("village")}
+    )
 
 
 # --- current rows ------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from fupin.core.choices import Role
 from fupin.core.rules import Rule
 from fupin.exchange import dbframes as db
 from fupin.exchange import registry
-from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, write_rows
+from fupin.exchange.planning import Plan, compare, errors_where, package_over_stored, scope_expr, write_rows
 from fupin.exchange.registry import ExportContext, ImportContext
 from fupin.exchange.schema import AREA, CODE, DATE, INT, SIGNED_DECIMAL, TEXT, Column, Entity
 from fupin.land import rules
@@ -126,13 +126,9 @@ def _households(codes: Sequence[str], plan: Plan) -> pl.DataFrame:
         "h.code",
         codes,
     )
-    brought = plan.frames.get("households")
-    if brought is None or not {"code", "village"} <= set(brought.columns):
-        return stored
-    given = brought.select(
-        pl.col("code").cast(pl.String).alias("household"), pl.col("village").cast(pl.String).alias("household_village")
-    ).filter(pl.col("household").is_in(list(codes)))
-    return pl.concat([given, stored.cast(given.schema)]).unique("household", keep="first")
+    return package_over_stored(
+        stored, plan, "households", {"household": pl.col("code"), "household_village": pl.col("village")}
+    )
 
 
 _CONTRACT_SELECT = (

@@ -29,7 +29,7 @@ from fupin.credit.loans.choices import BorrowerKind
 from fupin.credit.loans.models import Discount, DiscountPayment, DiscountPilot, Loan, LoanRepayment
 from fupin.exchange import dbframes as db
 from fupin.exchange import registry
-from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, write_rows
+from fupin.exchange.planning import Plan, compare, errors_where, package_over_stored, scope_expr, write_rows
 from fupin.exchange.registry import ExportContext, ImportContext
 from fupin.exchange.schema import AREA, CODE, DATE, SIGNED_DECIMAL, TEXT, Column, Entity, year_column
 from fupin.funds.choices import Source
@@ -227,16 +227,6 @@ def _codes(frame: pl.DataFrame, column: str) -> list[str]:
     return [v for v in frame[column].unique().to_list() if v]
 
 
-def _with_package(stored: pl.DataFrame, plan: Plan, entity: str, columns: dict[str, str]) -> pl.DataFrame:
-    """``stored`` (code, area) and the same of the package's file ``entity`` (its columns
-    renamed by ``columns``), the package's first."""
-    frame = plan.frames.get(entity)
-    if frame is None or not frame.height or not set(columns) <= set(frame.columns):
-        return stored
-    given = frame.select([pl.col(k).alias(v) for k, v in columns.items()])
-    return pl.concat([given, stored]).unique(stored.columns[0], keep="first")
-
-
 def plan_loans(plan: Plan, ctx: ImportContext) -> None:
     frame = plan.frames.get("discount_loans")
     if frame is None:
@@ -248,15 +238,20 @@ def plan_loans(plan: Plan, ctx: ImportContext) -> None:
         "h.code",
         _codes(frame, "household"),
     )
-    households = _with_package(households, plan, "households", {"code": "household", "village": "household_area"})
+    households = package_over_stored(
+        households, plan, "households", {"household": pl.col("code"), "household_area": pl.col("village")}
+    )
     enterprises = db.fetch(
         "SELECT e.code, a.code FROM industry_enterprise e JOIN geo_adminarea a ON a.id = e.county_id",
         ["enterprise", "enterprise_area"],
         "e.code",
         _codes(frame, "enterprise"),
     )
-    enterprises = _with_package(
-        enterprises, plan, "industry_enterprises", {"code": "enterprise", "county": "enterprise_area"}
+    enterprises = package_over_stored(
+        enterprises,
+        plan,
+        "industry_enterprises",
+        {"enterprise": pl.col("code").str.to_uppercase(), "enterprise_area": pl.col("county")},
     )
     projects = db.fetch(
         "SELECT p.code, a.code FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id",
@@ -264,7 +259,9 @@ def plan_loans(plan: Plan, ctx: ImportContext) -> None:
         "p.code",
         _codes(frame, "project"),
     )
-    projects = _with_package(projects, plan, "projects", {"code": "project", "area": "project_area"})
+    projects = package_over_stored(
+        projects, plan, "projects", {"project": pl.col("code"), "project_area": pl.col("area")}
+    )
     joined = (
         frame.join(households, on="household", how="left")
         .join(enterprises, on="enterprise", how="left")

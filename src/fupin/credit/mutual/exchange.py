@@ -40,7 +40,7 @@ from fupin.credit.mutual.models import (
 )
 from fupin.exchange import dbframes as db
 from fupin.exchange import registry
-from fupin.exchange.planning import Plan, compare, errors_where, scope_expr, write_rows
+from fupin.exchange.planning import Plan, compare, errors_where, package_over_stored, scope_expr, write_rows
 from fupin.exchange.registry import ExportContext, ImportContext
 from fupin.exchange.schema import AREA, BOOL, CODE, DATE, DECIMAL, ID_NUMBER, INT, TEXT, Column, Entity
 
@@ -246,15 +246,16 @@ def _households(codes: list[str], plan: Plan | None = None) -> pl.DataFrame:
         "h.code",
         codes,
     )
-    package = plan.frames.get("households") if plan is not None else None
-    if package is not None and {"code", "village", "status"} <= set(package.columns):
-        mine = package.select(
-            pl.col("code").alias("household"),
-            pl.col("village").alias("household_village"),
-            pl.col("status").fill_null("non_poor").alias("household_status"),
-        )
-        stored = pl.concat([mine, stored.filter(~pl.col("household").is_in(mine["household"].implode()))])
-    return stored
+    return package_over_stored(
+        stored,
+        plan,
+        "households",
+        {
+            "household": pl.col("code"),
+            "household_village": pl.col("village"),
+            "household_status": pl.col("status").fill_null("non_poor"),
+        },
+    )
 
 
 def _in_scope(plan: Plan, entity: str, frame: pl.DataFrame, ranges: Any) -> None:
