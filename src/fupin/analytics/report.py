@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fupin.analytics.engine import PROVINCE, Engine
 from fupin.analytics.indicators import Value, evaluate
@@ -171,59 +172,132 @@ def fmt(value: int | float | Decimal | None, unit: str | None = None) -> str:
     return number_format(shown, decimal_pos=places, force_grouping=True)
 
 
-def _v(values: dict[str, Value], key: str) -> int | float | None:
-    value = values.get(key)
-    return value.value if value is not None else None
-
-
 def _no_sentences(report: AnnualReport) -> list[str]:
     return []
 
 
 @sentences("overview")
 def _overview(report: AnnualReport) -> list[str]:
-    values = report.by_id()
-    v = {key: _v(values, key) for key in values}
-    area = report.area_name()
+    """The seed's overview: the area's size and people, its cities, key counties and key
+    villages, the poor at the year's end, the villages advanced and the people lifted out of
+    poverty, and the income in advanced villages. A county's report says whether it is a key
+    county instead of counting counties."""
+    value, figure = report.value, report.figure
+    area, year = report.area_name(), report.year
+    county_or_below = report.area["level"] in ("county", "township", "village")
     out = []
-    if v["province.area_km2"] is not None and v["province.population"] is not None:
+    km2, people = value("province.area_km2"), value("province.population")
+    if km2 is not None and people is not None:
         out.append(
             _("%(area)s covers an area of %(km2)s square kilometres and has a population of %(people)s.")
-            % {"area": area, "km2": fmt(v["province.area_km2"]), "people": fmt(v["province.population"])}
+            % {"area": area, "km2": figure("province.area_km2"), "people": figure("province.population")}
         )
-    if v["admin.prefecture_cities"] or v["admin.prefecture_offices"]:
+    elif km2 is not None:
         out.append(
-            _("It has %(cities)s prefecture-level cities and %(offices)s administrative office(s).")
-            % {"cities": fmt(v["admin.prefecture_cities"]), "offices": fmt(v["admin.prefecture_offices"])}
+            _("%(area)s covers an area of %(km2)s square kilometres.")
+            % {"area": area, "km2": figure("province.area_km2")}
         )
-    out.append(
-        _(
-            "It has %(counties)s national and provincial key counties and %(villages)s key poverty-stricken "
-            "villages, and %(task)s counties (cities) have a poverty reduction task."
-        )
-        % {
-            "counties": fmt(v["key_counties.count"]),
-            "villages": fmt(v["key_villages.count"]),
-            "task": fmt(v["counties_with_task.count"]),
-        }
-    )
-    out.append(
-        _("At the end of %(year)s there were %(households)s poor households and %(people)s poor people.")
-        % {"year": report.year, "households": fmt(v["poor.households"]), "people": fmt(v["poor.people"])}
-    )
-    out.append(
-        _("By the end of %(year)s, %(people)s people had been lifted out of poverty.")
-        % {"year": report.year, "people": fmt(v["poor.people_lifted_cumulative"])}
-    )
-    if v["evap.villages_completed_cumulative"] is not None:
+    elif people is not None:
         out.append(
-            _("%(villages)s villages had completed entire village advancement.")
-            % {"villages": fmt(v["evap.villages_completed_cumulative"])}
+            _("%(area)s has a population of %(people)s.") % {"area": area, "people": figure("province.population")}
         )
-    if v["evap.per_capita_income"] is not None:
+    cities, offices = value("admin.prefecture_cities"), value("admin.prefecture_offices")
+    if report.area["level"] == "province" and cities and offices:
         out.append(
-            _("The per capita net income of farmers in villages after advancement reached %(income)s yuan.")
-            % {"income": fmt(v["evap.per_capita_income"])}
+            ngettext(
+                "It has %(cities)s prefecture-level cities and %(offices)s sub-provincial administrative office.",
+                "It has %(cities)s prefecture-level cities and %(offices)s sub-provincial administrative offices.",
+                int(offices),
+            )
+            % {"cities": figure("admin.prefecture_cities"), "offices": figure("admin.prefecture_offices")}
+        )
+    elif report.area["level"] == "province" and cities:
+        out.append(
+            ngettext(
+                "It has %(cities)s prefecture-level city.", "It has %(cities)s prefecture-level cities.", int(cities)
+            )
+            % {"cities": figure("admin.prefecture_cities")}
+        )
+    key_counties, key_villages = value("key_counties.count"), value("key_villages.count")
+    if county_or_below:
+        if key_counties:
+            out.append(
+                _("%(area)s is a national or provincial key county for poverty alleviation and development.")
+                % {"area": area}
+            )
+        if key_villages is not None:
+            out.append(
+                ngettext(
+                    "%(area)s has %(villages)s key poverty-stricken village.",
+                    "%(area)s has %(villages)s key poverty-stricken villages.",
+                    int(key_villages),
+                )
+                % {"area": area, "villages": figure("key_villages.count")}
+            )
+    elif key_counties is not None and key_villages is not None:
+        out.append(
+            _(
+                "It has %(counties)s national and provincial key counties and %(villages)s key poverty-stricken "
+                "villages for poverty alleviation and development."
+            )
+            % {"counties": figure("key_counties.count"), "villages": figure("key_villages.count")}
+        )
+    task = value("counties_with_task.count")
+    if not county_or_below and task is not None:
+        out.append(
+            ngettext(
+                "In all, %(task)s county (city) has a poverty reduction task.",
+                "In all, %(task)s counties (cities) have a poverty reduction task.",
+                int(task),
+            )
+            % {"task": figure("counties_with_task.count")}
+        )
+    if value("poor.households") is not None and value("poor.people") is not None:
+        out.append(
+            _(
+                "At the end of %(year)s, there were %(households)s poor households and %(people)s poor people in "
+                "the rural areas of %(area)s."
+            )
+            % {"year": year, "area": area, "households": figure("poor.households"), "people": figure("poor.people")}
+        )
+    completed, lifted = value("evap.villages_completed_cumulative"), value("poor.people_lifted_cumulative")
+    done = {
+        "year": year,
+        "area": area,
+        "villages": figure("evap.villages_completed_cumulative"),
+        "people": figure("poor.people_lifted_cumulative"),
+    }
+    if completed is not None and lifted is not None:
+        out.append(
+            ngettext(
+                "By the end of %(year)s, %(area)s had completed the entire village advancement of %(villages)s poor "
+                "village and lifted %(people)s people out of poverty.",
+                "By the end of %(year)s, %(area)s had completed the entire village advancement of %(villages)s poor "
+                "villages and lifted %(people)s people out of poverty.",
+                int(completed),
+            )
+            % done
+        )
+    elif completed is not None:
+        out.append(
+            ngettext(
+                "By the end of %(year)s, %(area)s had completed the entire village advancement of %(villages)s poor "
+                "village.",
+                "By the end of %(year)s, %(area)s had completed the entire village advancement of %(villages)s poor "
+                "villages.",
+                int(completed),
+            )
+            % done
+        )
+    elif lifted is not None:
+        out.append(_("By the end of %(year)s, %(area)s had lifted %(people)s people out of poverty.") % done)
+    if value("evap.per_capita_income") is not None:
+        out.append(
+            _(
+                "After entire village advancement, the per capita net income of farmers in the advanced villages "
+                "reached %(income)s yuan."
+            )
+            % {"income": figure("evap.per_capita_income")}
         )
     return out
 

@@ -9,11 +9,16 @@ change on or before that day, else its status before its first event), is ``poor
 
 from __future__ import annotations
 
+from typing import Any
+
 import ibis
 import ibis.expr.types as ir
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fupin.analytics.engine import Scope
-from fupin.analytics.registry import computes
+from fupin.analytics.registry import computes, sentences
+from fupin.programs.indicators import available, nothing_recorded
 
 
 def contracts_in_force(scope: Scope) -> ir.Table:
@@ -85,3 +90,48 @@ def poor_exited_share(scope: Scope) -> float | None:
     exited = poor.filter(poor.exited_on <= scope.year_end)
     done = scope.con.execute(exited.household_id.nunique())
     return float(done) * 100.0 / float(total)
+
+
+@sentences("land_transfer")
+def land_transfer_sentences(report: Any) -> list[str]:
+    """The seed's paragraph of land transfer: the batch villages where it was launched, the
+    area transferred and the households (poor among them) involved, and how many of those
+    poor households have shaken off poverty."""
+    if nothing_recorded(report, "land_transfer"):
+        return [
+            _("No land transfer for large-scale operation is recorded in %(area)s for %(year)s.")
+            % {"area": report.area_name(), "year": report.year}
+        ]
+    out = []
+    if available(report, "land.villages"):
+        out.append(
+            ngettext(
+                "Large-scale operation through land transfer was under way in %(villages)s village of the year's "
+                "batch of entire village advancement.",
+                "Large-scale operation through land transfer was under way in %(villages)s villages of the year's "
+                "batch of entire village advancement.",
+                int(report.value("land.villages") or 0),
+            )
+            % {"villages": report.figure("land.villages")}
+        )
+    if available(report, "land.area_mu", "land.households", "land.poor_households"):
+        out.append(
+            _(
+                "The area transferred for large-scale operation reached %(mu)s mu, and %(households)s rural "
+                "households were involved, %(poor)s of them poor households."
+            )
+            % {
+                "mu": report.figure("land.area_mu"),
+                "households": report.figure("land.households"),
+                "poor": report.figure("land.poor_households"),
+            }
+        )
+    share = report.value("land.poor_exited_share")
+    if share is not None and share >= 100:
+        out.append(_("All the poor households involved have shaken off poverty."))
+    elif share is not None:
+        out.append(
+            _("Of the poor households involved, %(share)s%% have shaken off poverty.")
+            % {"share": report.figure("land.poor_exited_share")}
+        )
+    return out

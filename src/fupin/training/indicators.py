@@ -5,10 +5,15 @@ that ended in it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import ibis.expr.types as ir
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fupin.analytics.engine import Scope
-from fupin.analytics.registry import computes
+from fupin.analytics.registry import computes, sentences
+from fupin.programs.indicators import available, nothing_recorded
 from fupin.training.choices import ClassType, EnrolmentStatus
 
 
@@ -76,3 +81,53 @@ def leaders(scope: Scope) -> ir.Scalar:
     plans = scope.tables["village_plans"]
     batch = plans.filter((plans.batch_start <= scope.year) & (plans.batch_end >= scope.year))
     return e.semi_join(batch, e.village_code == batch.village_code).person_id.nunique()
+
+
+@sentences("training")
+def training_sentences(report: Any) -> list[str]:
+    """The seed's paragraph of training: the transfer training bases' trainees, those
+    transferred to employment and the plan completed; whole-village training; the batch
+    villages' leaders trained."""
+    if nothing_recorded(report, "training"):
+        return [
+            _("No training is recorded in %(area)s for %(year)s.") % {"area": report.area_name(), "year": report.year}
+        ]
+    out = []
+    if available(report, "training.transfer.trained", "training.transfer.transferred"):
+        figures = {
+            "trained": report.figure("training.transfer.trained"),
+            "transferred": report.figure("training.transfer.transferred"),
+            "completion": report.figure("training.transfer.plan_completion"),
+        }
+        if available(report, "training.transfer.plan_completion"):
+            text = _(
+                "The labour transfer training bases trained %(trained)s people in the year, of whom %(transferred)s "
+                "were transferred to employment, %(completion)s%% of the annual plan."
+            )
+        else:
+            text = _(
+                "The labour transfer training bases trained %(trained)s people in the year, of whom %(transferred)s "
+                "were transferred to employment."
+            )
+        out.append(text % figures)
+    if available(report, "training.whole_village.trained"):
+        out.append(
+            ngettext(
+                "Whole-village training reached %(people)s person.",
+                "Whole-village training reached %(people)s people.",
+                int(report.value("training.whole_village.trained") or 0),
+            )
+            % {"people": report.figure("training.whole_village.trained")}
+        )
+    if available(report, "training.leaders.trained"):
+        out.append(
+            ngettext(
+                "Training for the party secretaries, village committee directors and business leaders of the "
+                "villages of the year's batch reached %(people)s person.",
+                "Training for the party secretaries, village committee directors and business leaders of the "
+                "villages of the year's batch reached %(people)s people.",
+                int(report.value("training.leaders.trained") or 0),
+            )
+            % {"people": report.figure("training.leaders.trained")}
+        )
+    return out

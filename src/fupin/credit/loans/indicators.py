@@ -14,14 +14,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fupin.analytics import registry
 from fupin.analytics.engine import Scope
-from fupin.analytics.registry import computes
+from fupin.analytics.registry import computes, sentences
 from fupin.credit.loans.choices import BorrowerKind
+from fupin.programs.indicators import join_list, nothing_recorded
 
 
 def _discounts(scope: Scope) -> ir.Table:
@@ -121,3 +125,46 @@ def labor_absorbed(scope: Scope) -> ir.Scalar | None:
 # computed once industry registers its employments (its snapshot module runs before this one)
 if "enterprise_employments" in registry.TABLES:
     computes("industry.labor_absorbed")(labor_absorbed)
+
+
+@sentences("loan_discount")
+def loan_discount_sentences(report: Any) -> list[str]:
+    """The seed's paragraph of the loan discount reform: the discount funds allocated and
+    whom they covered (poor households and their villages, leading enterprises, projects)."""
+    if nothing_recorded(report, "loan_discount"):
+        return [
+            _("No discounted loan is recorded in %(area)s for %(year)s.")
+            % {"area": report.area_name(), "year": report.year}
+        ]
+    covered = []
+    households = int(report.value("discount.poor_households") or 0)
+    if households and report.value("discount.villages") is not None:
+        covered.append(
+            _("%(households)s in %(villages)s")
+            % {
+                "households": ngettext("%(n)s poor household", "%(n)s poor households", households)
+                % {"n": report.figure("discount.poor_households")},
+                "villages": ngettext("%(n)s village", "%(n)s villages", int(report.value("discount.villages") or 0))
+                % {"n": report.figure("discount.villages")},
+            }
+        )
+    if report.value("discount.enterprises"):
+        covered.append(
+            ngettext(
+                "%(n)s poverty alleviation leading enterprise",
+                "%(n)s poverty alleviation leading enterprises",
+                int(report.value("discount.enterprises") or 0),
+            )
+            % {"n": report.figure("discount.enterprises")}
+        )
+    if report.value("discount.projects"):
+        covered.append(
+            ngettext("%(n)s pro-poor project", "%(n)s pro-poor projects", int(report.value("discount.projects") or 0))
+            % {"n": report.figure("discount.projects")}
+        )
+    if report.value("discount.funds") is None:
+        return []
+    funds = {"funds": report.figure("discount.funds"), "covered": join_list(covered)}
+    if covered:
+        return [_("A total of %(funds)s yuan of loan discount funds was allocated, covering %(covered)s.") % funds]
+    return [_("A total of %(funds)s yuan of loan discount funds was allocated.") % funds]

@@ -6,11 +6,16 @@ of the year: seed capital + member shares + fees − write-offs − public-welfa
 
 from __future__ import annotations
 
+from typing import Any
+
 import ibis.expr.types as ir
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fupin.analytics.engine import Scope
-from fupin.analytics.registry import computes
+from fupin.analytics.registry import computes, sentences
 from fupin.credit.mutual.choices import SeedKind
+from fupin.programs.indicators import available, nothing_recorded
 
 
 def funds(scope: Scope) -> ir.Table:
@@ -91,3 +96,54 @@ def pilot_villages_total(scope: Scope) -> ir.Scalar:
     f = funds(scope)
     open_ = f.filter((f.established_on <= scope.year_end) & (f.closed_on.isnull() | (f.closed_on > scope.year_end)))
     return open_.village_code.nunique()
+
+
+@sentences("mutual_funds")
+def mutual_funds_sentences(report: Any) -> list[str]:
+    """The seed's paragraph of the mutual fund pilots: the fiscal funds arranged, the new
+    pilot villages and counties with the subsidy per village, the member households and the
+    total assets, and the pilot villages there are at the year's end."""
+    area, year = report.area_name(), report.year
+    if nothing_recorded(report, "mutual_funds"):
+        return [_("No mutual fund pilot is recorded in %(area)s for %(year)s.") % {"area": area, "year": year}]
+    out = []
+    new = int(report.value("mutual.pilot_villages_new") or 0)
+    if new and available(report, "mutual.funds_fiscal"):
+        out.append(
+            _("Fiscal anti-poverty funds of %(funds)s yuan were arranged for the new mutual fund pilots.")
+            % {"funds": report.figure("mutual.funds_fiscal")}
+        )
+    if new and available(report, "mutual.pilot_counties_new"):
+        figures = {
+            "villages": ngettext("%(n)s poor village", "%(n)s poor villages", new)
+            % {"n": report.figure("mutual.pilot_villages_new")},
+            "counties": ngettext("%(n)s county", "%(n)s counties", int(report.value("mutual.pilot_counties_new") or 0))
+            % {"n": report.figure("mutual.pilot_counties_new")},
+            "average": report.figure("mutual.avg_subsidy_per_village"),
+        }
+        if available(report, "mutual.avg_subsidy_per_village"):
+            text = _(
+                "Pilots were launched in %(villages)s of %(counties)s, with an average subsidy of %(average)s yuan "
+                "per village."
+            )
+        else:
+            text = _("Pilots were launched in %(villages)s of %(counties)s.")
+        out.append(text % figures)
+    if new and available(report, "mutual.member_households", "mutual.total_assets"):
+        out.append(
+            _(
+                "With %(households)s rural households investing in them as shareholders, their total assets reached "
+                "%(assets)s yuan."
+            )
+            % {"households": report.figure("mutual.member_households"), "assets": report.figure("mutual.total_assets")}
+        )
+    if available(report, "mutual.pilot_villages_total"):
+        out.append(
+            ngettext(
+                "At the end of %(year)s, %(area)s had %(villages)s mutual fund pilot village.",
+                "At the end of %(year)s, %(area)s had %(villages)s mutual fund pilot villages.",
+                int(report.value("mutual.pilot_villages_total") or 0),
+            )
+            % {"year": year, "area": area, "villages": report.figure("mutual.pilot_villages_total")}
+        )
+    return out
