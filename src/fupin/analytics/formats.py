@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -33,6 +34,7 @@ CONTENT_TYPES = {
     "json": "application/json",
 }
 CJK_FONT = "Noto Sans CJK SC"
+PDF_CSS = Path(__file__).resolve().parent / "static" / "analytics" / "annual-report-pdf.css"
 # The level of the areas one below each level, for the overview's chart.
 CHILD_LEVEL = {"province": "city", "city": "county", "county": "township", "township": "village"}
 MAX_CHART_AREAS = 30
@@ -205,7 +207,7 @@ def section_charts(
 def render_pdf(report: AnnualReport, language: str) -> bytes:
     """The report as a PDF: title page, contents with page numbers, each section's
     sentences, table and charts."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     with translation.override(language):
         sections = report.sections()
@@ -217,7 +219,7 @@ def render_pdf(report: AnnualReport, language: str) -> bytes:
             "analytics/annual_report_pdf.html",
             {"report": report, "sections": sections, "area_name": report.area_name()},
         )
-    return bytes(HTML(string=html).write_pdf())
+    return bytes(HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))]))
 
 
 # --- XLSX ----------------------------------------------------------------------------------------
