@@ -288,8 +288,17 @@ def test_cli_writes_each_format(small_registry, tmp_path, capsysbinary):
     call_command("report", "annual", "--year", "2009", "--format", "xlsx", "--lang", "en", "-o", str(out))
     assert data_sheet(out.read_bytes())["poor.households"][3] == 1
     pdf = tmp_path / "r.pdf"
-    call_command("report", "annual", "--year", "2009", "--area", YANSHOU, "--format", "pdf", "-o", str(pdf))
-    assert pdf.read_bytes().startswith(b"%PDF-")
+    call_command(
+        "report", "annual", "--year", "2009", "--area", YANSHOU, "--format", "pdf", "--lang", "en", "-o", str(pdf)
+    )
+    text = "\n".join(pdf_pages(pdf.read_bytes(), tmp_path))
+    assert "Yanshou" in text
+    for title in titles("en"):
+        assert f"【{title}】" in text, title
+    # without -o the bytes go to standard output
+    capsysbinary.readouterr()
+    call_command("report", "annual", "--year", "2009", "--format", "xlsx")
+    assert data_sheet(capsysbinary.readouterr().out)["poor.households"][3] == 1
     with pytest.raises(CommandError, match="--area"):
         call_command("report", "annual", "--year", "2009", "--area", "x", "--format", "pdf", "-o", str(pdf))
     with pytest.raises(CommandError, match="--output"):
