@@ -22,6 +22,7 @@ $(BIN)/activate: pyproject.toml
 	touch $(BIN)/activate
 
 install: $(BIN)/activate
+	scripts/ci/ensure-pdf-deps
 
 run: install
 	$(FUPIN) migrate --no-input -v 0

@@ -19,7 +19,7 @@ def run(database: str) -> int:
     print(f"\n### {database}", flush=True)
     codes = [
         subprocess.call([sys.executable, "-m", f"benchmarks.{name}", "--scale", SCALE], env=env)
-        for name in ("registry", "exchange", "analytics", "funds")
+        for name in ("registry", "exchange", "analytics", "funds", "report")
     ]
     return max(codes)
 

@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.views import defaults
 
 from fupin.analytics.api import (
+    AnnualReportFileView,
     AnnualReportView,
     DynamicsView,
     MeasuresView,
@@ -34,6 +35,7 @@ MOUNTED = {
 
 urlpatterns = [
     path("api/reports/annual/", AnnualReportView.as_view(), name="api-annual-report"),
+    path("api/reports/annual/file/", AnnualReportFileView.as_view(), name="api-annual-report-file"),
     path("api/measures/", MeasuresView.as_view(), name="api-measures"),
     path("api/dynamics/", DynamicsView.as_view(), name="api-dynamics"),
     path("api/targeting/", TargetingView.as_view(), name="api-targeting"),

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fupin.analytics.engine import Engine
+from fupin.analytics.formats import CONTENT_TYPES, FORMATS, file_name, render
 from fupin.analytics.report import annual_report, year_end
 from fupin.analytics.selectors import (
     LEVEL_COLUMNS,
@@ -92,6 +96,57 @@ class AnnualReportView(APIView):
         except LookupError as exc:
             raise NotFound(field="area") from exc
         return Response(report.as_json("en" if data["lang"] == "en" else "zh-hans"))
+
+
+class ReportFileQuery(ReportQuery):
+    format = serializers.ChoiceField(
+        choices=list(FORMATS), help_text="html, pdf, xlsx or json (the file; JSON as `/api/reports/annual/` gives it)"
+    )
+
+
+class _ErrorsAsJSON(BaseContentNegotiation):
+    """The file endpoint answers the file, or an error as JSON: DRF's own negotiation would
+    read ``?format=pdf`` as a renderer's name and answer 404."""
+
+    def select_parser(self, request: Any, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: str | None = None) -> Any:
+        return JSONRenderer(), JSONRenderer.media_type
+
+
+class AnnualReportFileView(APIView):
+    """The annual report of an area as a file, an attachment named like
+    ``fupin-annual-2009-230000000000-zh.pdf``."""
+
+    permission_classes = [IsAuthenticated]
+    content_negotiation_class = _ErrorsAsJSON
+
+    @extend_schema(
+        parameters=[
+            *_params(ReportQuery),
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, required=True, enum=list(FORMATS), description="the file's format"
+            ),
+        ],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+            (200, "text/html"): OpenApiTypes.STR,
+            (200, "application/json"): OpenApiTypes.OBJECT,
+        },
+        summary="Annual report as a file (PDF, XLSX, HTML or JSON)",
+    )
+    def get(self, request: Request) -> HttpResponse:
+        data = _query(request, ReportFileQuery)
+        try:
+            report = annual_report(year=data["year"], area=data["area"])
+        except LookupError as exc:
+            raise NotFound(field="area") from exc
+        fmt, lang = data["format"], data["lang"]
+        response = HttpResponse(render(report, fmt, lang), content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt, lang)}"'
+        return response
 
 
 class MeasuresView(APIView):

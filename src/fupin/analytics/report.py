@@ -60,6 +60,8 @@ class AnnualReport:
     area: dict[str, Any]
     snapshot: Snapshot
     values: list[Value]
+    # the engine the values were computed on, for a format's further queries (charts)
+    engine: Engine | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def by_id(self) -> dict[str, Value]:
         return {v.indicator.id: v for v in self.values}
@@ -311,4 +313,4 @@ def annual_report(
     engine = engine or Engine(snapshot)
     scope = engine.scope(year=year, area=normalize(area))
     values = evaluate(scope)
-    return AnnualReport(year=year, area=scope.area, snapshot=snapshot, values=values)
+    return AnnualReport(year=year, area=scope.area, snapshot=snapshot, values=values, engine=engine)

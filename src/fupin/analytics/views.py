@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from fupin.analytics import registry
+from fupin.analytics import formats, registry
 from fupin.analytics.engine import Engine
 from fupin.analytics.measures import describe
 from fupin.analytics.report import annual_report, year_end
@@ -83,6 +83,8 @@ def _parse(request: HttpRequest, years: list[int], default_area: str) -> tuple[i
         year = int(request.GET.get("year") or years[0])
     except ValueError as exc:
         raise InvalidInput(_("Not a year."), field="year") from exc
+    if not 1980 <= year <= 2100:
+        raise InvalidInput(_("Not a year."), field="year")
     try:
         area = normalize(request.GET.get("area") or default_area)
     except ValueError as exc:
@@ -133,8 +135,39 @@ def annual(request: HttpRequest) -> HttpResponse:
             "year": year,
             "areas": areas,
             "area_code": area,
+            "lang": "en" if language.startswith("en") else "zh",
+            "formats": [("pdf", "PDF"), ("xlsx", "Excel"), ("html", "HTML"), ("json", "JSON")],
         },
     )
+
+
+@login_required
+def annual_download(request: HttpRequest) -> HttpResponse:
+    """The annual report as a file: ``?year=&area=&lang=zh|en&format=html|pdf|xlsx|json``,
+    an attachment named like ``fupin-annual-2009-230000000000-zh.pdf``; the same areas as
+    the page."""
+    years = report_years()
+    areas = report_areas(request.user)
+    if not areas:
+        return error_page(request, OutOfScope())
+    fmt = request.GET.get("format") or ""
+    if fmt not in formats.FORMATS:
+        return error_page(request, InvalidInput(_("Not a report format (html, pdf, xlsx or json)."), field="format"))
+    active = "en" if (translation.get_language() or "").startswith("en") else "zh"
+    lang = request.GET.get("lang") or active
+    if lang not in formats.LANGUAGES:
+        return error_page(request, InvalidInput(_("Not a report language (zh or en)."), field="lang"))
+    try:
+        year, area = _parse(request, years, areas[0].code)
+    except (InvalidInput, OutOfScope) as exc:
+        return error_page(request, exc)
+    try:
+        report = annual_report(year=year, area=area)
+    except LookupError:
+        return error_page(request, InvalidInput(_("Not an area code."), field="area"))
+    response = HttpResponse(formats.render(report, fmt, lang), content_type=formats.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{formats.file_name(report, fmt, lang)}"'
+    return response
 
 
 @login_required
