@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "fupin.industry",
     "fupin.credit",
     "fupin.land",
+    "fupin.assistance",
     "fupin.exchange",
     "fupin.analytics",
     "fupin.demo",
