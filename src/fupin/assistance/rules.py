@@ -142,6 +142,43 @@ STUDENT_AMOUNT_POSITIVE = Rule(
     lambda: amount("amount") <= 0,
 )
 
+# --- import only -----------------------------------------------------------------------------------
+
+CONTRIBUTION_RECORDED = Rule(
+    "contribution_recorded",
+    "number",
+    _(
+        "Contribution %(number)s is recorded already, with its receipt in the funds ledger: an import does not "
+        "change it (correct it in the ledger by a reversing entry)."
+    ),
+    # recorded: the number is in the database with other values
+    lambda: pl.col("recorded"),
+)
+
+CONTRIBUTION_ENTRY = Rule(
+    "contribution_entry",
+    "ledger_entry",
+    _(
+        "Ledger entry %(ledger_entry)s is not the receipt of contribution %(number)s: that is an appropriation of "
+        "its social source and value at the recipient's county, not the receipt of another contribution."
+    ),
+    # entry_kind, entry_source, entry_amount, entry_area: the entry's (null: no such entry);
+    # source: the contribution kind's social source; county: the recipient's county;
+    # entry_taken: the entry is the receipt of another contribution
+    lambda: (
+        given("ledger_entry")
+        & (
+            (text("entry_kind") != "appropriation")
+            | (text("entry_source") != text("source"))
+            | (amount("entry_amount") != amount("value"))
+            | (text("entry_area") != text("county"))
+            | pl.col("entry_taken").fill_null(False)
+        )
+    ),
+)
+
+UNKNOWN_UNIT = Rule("unknown_unit", "unit", _("No assisting unit has the code %(unit)s."))
+
 RULES = [
     UNIT_AREA_LEVEL,
     PAIRING_AREA_LEVEL,
