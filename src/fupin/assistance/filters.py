@@ -7,6 +7,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fupin.assistance.choices import CadreKind, ContributionKind, UnitLevel
 from fupin.assistance.models import AssistingUnit, Cadre, Contribution, Pairing, StudentAid
@@ -42,7 +43,7 @@ class PairingFilterSet(FilterSet):
 class CadreFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="place", label=_("sent to this area (code) or below"))
     unit = django_filters.CharFilter(field_name="unit__code", label=_("unit code"))
-    kind = django_filters.ChoiceFilter(choices=CadreKind.choices, label=_("kind"))
+    kind = django_filters.ChoiceFilter(choices=CadreKind.choices, label=pgettext_lazy("cadre", "kind"))
 
     class Meta:
         model = Cadre
@@ -52,7 +53,7 @@ class CadreFilterSet(FilterSet):
 class ContributionFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="area", label=_("recipient in this area (code) or below"))
     unit = django_filters.CharFilter(field_name="unit__code", label=_("unit code"))
-    kind = django_filters.ChoiceFilter(choices=ContributionKind.choices, label=_("kind"))
+    kind = django_filters.ChoiceFilter(choices=ContributionKind.choices, label=pgettext_lazy("contribution", "kind"))
     year = YearFilter(field_name="date__year", label=_("year"))
 
     class Meta:

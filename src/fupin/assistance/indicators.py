@@ -19,6 +19,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ibis
 import ibis.expr.types as ir
 from django.utils import translation
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from fupin.analytics.engine import Scope
 from fupin.analytics.indicators import count
 from fupin.analytics.registry import computes, sentences
+from fupin.analytics.report import fmt
 from fupin.assistance.choices import ContributionKind, UnitLevel
 from fupin.industry.indicators import linked_households
 from fupin.registry.indicators import poor_at_year_end
@@ -126,22 +129,36 @@ def households_driven(scope: Scope) -> ir.Scalar:
 # --- the report's paragraph ---------------------------------------------------------------------
 
 
+def _number(value: float) -> str:
+    text = fmt(round(value, 2))
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def money(value: float) -> str:
     """An amount of yuan as the seed writes it: in 亿元 / 万元 in Chinese, in million yuan in English."""
-    from fupin.analytics.report import fmt
-
     if (translation.get_language() or "").startswith("zh"):
         if value >= 100_000_000:
-            return _("%(amount)s hundred million yuan") % {"amount": fmt(round(value / 100_000_000, 2))}
-        return _("%(amount)s ten thousand yuan") % {"amount": fmt(round(value / 10_000, 2))}
-    return _("%(amount)s million yuan") % {"amount": fmt(round(value / 1_000_000, 2))}
+            return _("%(amount)s hundred million yuan") % {"amount": _number(value / 100_000_000)}
+        return _("%(amount)s ten thousand yuan") % {"amount": _number(value / 10_000)}
+    return _("%(amount)s million yuan") % {"amount": _number(value / 1_000_000)}
+
+
+def _pair(both: str, first: str, second: str, a: int | float | None, b: int | float | None) -> list[str]:
+    """One sentence of two figures when both are there, else the one that is (none: none)."""
+    if a and b:
+        return [both]
+    if a:
+        return [first]
+    if b:
+        return [second]
+    return []
 
 
 @sentences("social")
-def social_sentences(report: object) -> list[str]:
-    """The seed's paragraph on social poverty alleviation, with the year's figures."""
-    v = report.value  # type: ignore[attr-defined]
-    f = report.figure  # type: ignore[attr-defined]
+def social_sentences(report: Any) -> list[str]:
+    """The seed's paragraph on social poverty alleviation, with the year's figures; a
+    sentence is left out when its figures are not there (no records, or zero)."""
+    v, f = report.value, report.figure
     out: list[str] = []
     total, free, introduced = v("social.funds_total"), v("social.funds_free"), v("social.funds_introduced")
     if total:
@@ -165,35 +182,42 @@ def social_sentences(report: object) -> list[str]:
                 "local": f("social.units_city_county"),
             }
         )
-    if v("social.projects") or v("social.villages_assisted"):
-        out.append(
-            _("%(projects)s projects were built and %(villages)s poor villages received assistance.")
-            % {"projects": f("social.projects"), "villages": f("social.villages_assisted")}
-        )
-    if v("social.farmers_trained") or v("social.students_aided"):
-        out.append(
-            _("%(farmers)s farmers received training and %(students)s poor students received financial aid.")
-            % {"farmers": f("social.farmers_trained"), "students": f("social.students_aided")}
-        )
+    projects, villages = f("social.projects"), f("social.villages_assisted")
+    out += _pair(
+        _("%(projects)s projects were built and %(villages)s poor villages received assistance.")
+        % {"projects": projects, "villages": villages},
+        _("%(projects)s projects were built.") % {"projects": projects},
+        _("%(villages)s poor villages received assistance.") % {"villages": villages},
+        v("social.projects"),
+        v("social.villages_assisted"),
+    )
+    farmers, students = f("social.farmers_trained"), f("social.students_aided")
+    out += _pair(
+        _("%(farmers)s farmers received training and %(students)s poor students received financial aid.")
+        % {"farmers": farmers, "students": students},
+        _("%(farmers)s farmers received training.") % {"farmers": farmers},
+        _("%(students)s poor students received financial aid.") % {"students": students},
+        v("social.farmers_trained"),
+        v("social.students_aided"),
+    )
     if v("social.households_driven"):
-        enterprises = v("industry.enterprises_supported")
-        if enterprises:
+        households = f("social.households_driven")
+        if v("industry.enterprises_supported"):
             out.append(
                 _(
                     "%(enterprises)s leading enterprises developed industrial bases in poor villages, which drove "
                     "%(households)s households to take part in industrial development."
                 )
-                % {"enterprises": f("industry.enterprises_supported"), "households": f("social.households_driven")}
+                % {"enterprises": f("industry.enterprises_supported"), "households": households}
             )
         else:
             out.append(
                 _("Industrial bases of leading enterprises drove %(households)s households to take part.")
-                % {"households": f("social.households_driven")}
+                % {"households": households}
             )
-    increase = v("industry.income_increase_per_household")
-    if v("social.households_driven") and increase is not None:
-        out.append(
-            _("Their income grew by %(increase)s yuan per household.")
-            % {"increase": f("industry.income_increase_per_household")}
-        )
+        if v("industry.income_increase_per_household") is not None:
+            out.append(
+                _("Their income grew by %(increase)s yuan per household.")
+                % {"increase": f("industry.income_increase_per_household")}
+            )
     return out

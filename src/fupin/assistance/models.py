@@ -145,7 +145,7 @@ class Visit(TimeStampedModel):
     area = models.ForeignKey(AdminArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("area"))
     date = models.DateField(_("date"))
     people = models.PositiveIntegerField(_("people"))
-    purpose = models.CharField(_("purpose"), max_length=rules.TEXT_MAX_LENGTH, blank=True)
+    purpose = models.CharField(pgettext_lazy("visit", "purpose"), max_length=rules.TEXT_MAX_LENGTH, blank=True)
 
     objects = models.Manager.from_queryset(VisitQuerySet)()
 
