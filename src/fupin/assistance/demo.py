@@ -21,7 +21,8 @@ Exact figures of 2009 at scale S (every count and sum is ``round(seed × S)``):
 - round(2,400 S) projects of batch 4 completed in 2009 in the paired villages, each
   supported by a unit paired with its village (``social.projects``);
 - whole-village classes of the training part, chosen so that their participants number
-  exactly round(150,000 S), organised by the central and provincial organs
+  exactly round(150,000 S), organised by the central and provincial organs and the
+  province's social poverty relief foundation (an "other organisation", in no unit figure)
   (``social.farmers_trained``; a subset sum over the classes' sizes);
 - round(1,600 S) school-age members (6 to 22 in 2009) of poor households of the paired
   villages (then of their counties) aided in 2009 (``social.students_aided``);
@@ -125,7 +126,8 @@ def subset_with_sum(sizes: list[int], target: int, rng: np.random.Generator) -> 
             total += sizes[i]
     while True:
         gap = target - total
-        rest = [i for i in order if i not in set(chosen)]
+        taken = set(chosen)
+        rest = [i for i in order if i not in taken]
         parent: dict[int, tuple[int, int]] = {0: (-1, -1)}
         for i in rest:
             for s in list(parent):
@@ -265,12 +267,17 @@ def generate(ctx: Context) -> Assistance:
     classes = [c for c in training.classes if c[5] == "whole_village" and c[8][:4] == str(YEAR) and size[c[0]]]
     n_farmers = round(FARMERS * s)
     if n_farmers:
-        if not province_units:
-            raise ValueError("no central or provincial organ to organise the classes")
+        # the province's social poverty alleviation foundation (an "other organisation", which
+        # reaches the whole province and is counted in no unit figure) organises them with the
+        # central and provincial organs, so that the figure is exact at every scale
+        organisers = [
+            *province_units,
+            add_unit("QT-001", "省社会扶贫基金会", "Provincial social poverty relief foundation", "other", PROVINCE),
+        ]
         picked = subset_with_sum([size[c[0]] for c in classes], n_farmers, rng)
         class_link = ids[UnitClass]
         for k, j in enumerate(picked):
-            out.classes.append((class_link, province_units[k % len(province_units)], classes[j][0]))
+            out.classes.append((class_link, organisers[k % len(organisers)], classes[j][0]))
             class_link += 1
 
     # --- students -----------------------------------------------------------------------------------------------
