@@ -9,7 +9,6 @@ visits and aided students), within their own areas. Fupin has no "assisting unit
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -353,9 +352,3 @@ def student_aid(
         area_code=student.household.village.code,
     )
     return aid
-
-
-def today() -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
