@@ -19,7 +19,15 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.assistance import rules, services
 from fupin.assistance.choices import CadreKind, ContributionForm, ContributionKind, UnitLevel
-from fupin.assistance.models import AssistingUnit, Cadre, Contribution, Pairing, StudentAid, SupportedProject
+from fupin.assistance.models import (
+    AssistingUnit,
+    Cadre,
+    Contribution,
+    Pairing,
+    StudentAid,
+    SupportedProject,
+    UnitClass,
+)
 from fupin.core.choices import Role
 from fupin.core.errors import OutOfScope
 from fupin.core.rules import Rule
@@ -127,6 +135,19 @@ PROJECTS = Entity(
     ),
 )
 
+CLASSES = Entity(
+    "assistance_classes",
+    key=("klass",),
+    help=_("Training classes organised by assisting units (the class's trainees are the farmers the unit trained)."),
+    depends_on=("assistance_units", "training_classes"),
+    columns=(
+        _UNIT,
+        Column(
+            "klass", TEXT, required=True, max_length=64, example="ZC2009-230129100200", refers_to="training_classes"
+        ),
+    ),
+)
+
 STUDENTS = Entity(
     "assistance_students",
     key=("unit", "id_number", "year"),
@@ -221,6 +242,10 @@ _PROJECT_SELECT = (
     "SELECT u.code, p.code, CAST(s.year AS TEXT) FROM assistance_supportedproject s "
     "JOIN assistance_assistingunit u ON u.id = s.unit_id JOIN programs_project p ON p.id = s.project_id"
 )
+_CLASS_SELECT = (
+    "SELECT c.code, u.code FROM assistance_unitclass l JOIN training_trainingclass c ON c.id = l.klass_id "
+    "JOIN assistance_assistingunit u ON u.id = l.unit_id"
+)
 _STUDENT_SELECT = (
     "SELECT u.code, pe.id_number, CAST(s.year AS TEXT), s.school, "
     + db.money("s.amount")
@@ -288,13 +313,19 @@ def plan_cadres(plan: Plan, ctx: ImportContext) -> None:
     )
 
 
-def _project_areas(codes: list[str]) -> pl.DataFrame:
-    return db.fetch(
+def _project_areas(codes: list[str], plan: Plan | None = None) -> pl.DataFrame:
+    """Project code -> its area, the package's over the database's."""
+    stored = db.fetch(
         "SELECT p.code, a.code FROM programs_project p JOIN geo_adminarea a ON a.id = p.area_id",
         ["project", "project_area"],
         "p.code",
         codes,
     )
+    given = plan.frames.get("projects") if plan is not None else None
+    if given is None or given.height == 0:
+        return stored
+    given = given.select(pl.col("code").alias("project"), pl.col("area").alias("project_area"))
+    return pl.concat([given, stored.filter(~pl.col("project").is_in(given["project"].implode()))])
 
 
 def plan_contributions(plan: Plan, ctx: ImportContext) -> None:
@@ -309,7 +340,7 @@ def plan_contributions(plan: Plan, ctx: ImportContext) -> None:
     frame = _with_unit(plan, name, frame)
     _refuse(plan, name, frame, rules.CONTRIBUTION_VALUE_POSITIVE)
     _refuse(plan, name, frame, rules.CONTRIBUTION_RECIPIENT)
-    projects = _project_areas(frame.filter(pl.col("project") != "")["project"].unique().to_list())
+    projects = _project_areas(frame.filter(pl.col("project") != "")["project"].unique().to_list(), plan)
     frame = frame.join(projects, on="project", how="left")
     errors_where(
         plan,
@@ -384,7 +415,7 @@ def plan_projects(plan: Plan, ctx: ImportContext) -> None:
     if frame is None:
         return
     frame = _with_unit(plan, name, frame)
-    frame = frame.join(_project_areas(frame["project"].unique().to_list()), on="project", how="left")
+    frame = frame.join(_project_areas(frame["project"].unique().to_list(), plan), on="project", how="left")
     errors_where(
         plan,
         name,
@@ -408,6 +439,46 @@ def plan_projects(plan: Plan, ctx: ImportContext) -> None:
     plan.changes[name] = compare(frame.select(["_line", *columns]), current, list(columns), [])
 
 
+def plan_classes(plan: Plan, ctx: ImportContext) -> None:
+    name = "assistance_classes"
+    frame = plan.frames.get(name)
+    if frame is None:
+        return
+    frame = _with_unit(plan, name, frame)
+    stored = db.fetch(
+        "SELECT c.code, a.code FROM training_trainingclass c JOIN geo_adminarea a ON a.id = c.area_id",
+        ["klass", "class_area"],
+        "c.code",
+        frame["klass"].unique().to_list(),
+    )
+    given = plan.frames.get("training_classes")
+    if given is not None and given.height and "area" in given.columns:
+        given = given.select(pl.col("code").alias("klass"), pl.col("area").alias("class_area"))
+        stored = pl.concat([given, stored.filter(~pl.col("klass").is_in(given["klass"].implode()))])
+    frame = frame.join(stored, on="klass", how="left")
+    errors_where(
+        plan,
+        name,
+        frame,
+        pl.col("class_area").is_null(),
+        "klass",
+        pl.concat_str([pl.lit(gettext("Unknown training class ")), pl.col("klass")]),
+    )
+    frame = frame.filter(pl.col("class_area").is_not_null())
+    _refuse(
+        plan, name, frame.with_columns(pl.col("class_area").alias("area")), rules.REACH, column="klass", area="klass"
+    )
+    _out_of_scope(plan, name, frame, "class_area", ctx.ranges)
+    columns = CLASSES.column_names
+    current = db.fetch(_CLASS_SELECT, columns, "c.code", frame["klass"].unique().to_list())
+    plan.changes[name] = compare(
+        frame.select(["_line", *columns]).select(["_line", "klass", "unit"]),
+        current.select("klass", "unit"),
+        ["klass"],
+        ["unit"],
+    )
+
+
 def plan_students(plan: Plan, ctx: ImportContext) -> None:
     name = "assistance_students"
     frame = plan.frames.get(name)
@@ -421,6 +492,14 @@ def plan_students(plan: Plan, ctx: ImportContext) -> None:
         "p.id_number",
         frame["id_number"].drop_nulls().unique().to_list(),
     )
+    members, households = plan.frames.get("members"), plan.frames.get("households")
+    if members is not None and members.height and households is not None:
+        extra = members.join(
+            households.select(pl.col("code").alias("household"), pl.col("village").alias("home")),
+            on="household",
+            how="left",
+        ).select("id_number", pl.lit("new").alias("person"), "home")
+        persons = pl.concat([persons, extra.filter(~pl.col("id_number").is_in(persons["id_number"].implode()))])
     frame = frame.join(persons, on="id_number", how="left")
     _refuse(plan, name, frame, rules.STUDENT_IN_REGISTRY)
     _refuse(plan, name, frame, rules.STUDENT_AMOUNT_POSITIVE)
@@ -580,6 +659,20 @@ def write_projects(plan: Plan, ctx: ImportContext) -> None:
     ctx.progress("assistance_projects", changes.new.height)
 
 
+def write_classes(plan: Plan, ctx: ImportContext) -> None:
+    changes = plan.changes.get("assistance_classes")
+    if changes is None:
+        return
+    classes = _ids("SELECT code, CAST(id AS TEXT) FROM training_trainingclass", ["klass", "klass_id"])
+
+    def ready(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.join(_unit_ids(), on="unit").join(classes, on="klass")
+
+    write_rows(UnitClass, ready(changes.new), ["unit", "klass"], ["unit_id", "klass_id"])
+    _update(UnitClass, {"klass_id": "klass_id"}, ready(changes.changed), {"unit_id": "unit_id"})
+    ctx.progress("assistance_classes", changes.new.height + changes.changed.height)
+
+
 def write_students(plan: Plan, ctx: ImportContext) -> None:
     changes = plan.changes.get("assistance_students")
     if changes is None:
@@ -630,6 +723,12 @@ def export_contributions(ctx: ExportContext) -> pl.DataFrame:
 def export_projects(ctx: ExportContext) -> pl.DataFrame:
     where, params = ctx.where("(SELECT a.code FROM geo_adminarea a WHERE a.id = p.area_id)")
     return db.fetch(_PROJECT_SELECT, PROJECTS.column_names, where=where, params=params).sort(list(PROJECTS.key))
+
+
+def export_classes(ctx: ExportContext) -> pl.DataFrame:
+    where, params = ctx.where("(SELECT a.code FROM geo_adminarea a WHERE a.id = c.area_id)")
+    frame = db.fetch(_CLASS_SELECT, ["klass", "unit"], where=where, params=params)
+    return frame.select(CLASSES.column_names).sort("klass")
 
 
 def export_students(ctx: ExportContext) -> pl.DataFrame:
@@ -711,6 +810,15 @@ registry.register(
     needs_role=Role.COUNTY,
     models=(SupportedProject,),
     label=pgettext_lazy("exchange file", "projects supported by assisting units"),
+)
+registry.register(
+    CLASSES,
+    plan=plan_classes,
+    write=write_classes,
+    export=export_classes,
+    needs_role=Role.COUNTY,
+    models=(UnitClass,),
+    label=pgettext_lazy("exchange file", "training classes organised by assisting units"),
 )
 registry.register(
     STUDENTS,
