@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "fupin.industry",
     "fupin.credit",
     "fupin.land",
+    "fupin.assistance",
     "fupin.exchange",
     "fupin.analytics",
     "fupin.demo",
@@ -278,6 +279,10 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseLevelEnum": "fupin.industry.choices.Level",
         "EnterpriseSectorEnum": "fupin.industry.choices.Sector",
         "EnterpriseStatusEnum": "fupin.industry.choices.Status",
+        "AssistingUnitLevelEnum": "fupin.assistance.choices.UnitLevel",
+        "CadreKindEnum": "fupin.assistance.choices.CadreKind",
+        "ContributionKindEnum": "fupin.assistance.choices.ContributionKind",
+        "ContributionFormEnum": "fupin.assistance.choices.ContributionForm",
     },
 }
 

@@ -145,6 +145,9 @@ def test_programs_and_funds_of_the_demo(demo, province_user):
         ("social_investment", "province"),
         ("city", "city"),
         ("county", "county"),
+        # the assisting units' contributions, received at the recipients' counties (assistance's part)
+        ("social_grant", "county"),
+        ("social_investment", "county"),
     }
     assert at_projects == {"credit", "own", "labour"}
     assert all(level in places(source) for source, level in at_areas)

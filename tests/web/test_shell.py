@@ -29,6 +29,7 @@ MENU = [
     "Discounted loans",
     "Mutual funds",
     "Land transfer",
+    "Social assistance",
     "Import / export",
     "Reports",
     "API docs",
@@ -85,6 +86,7 @@ def test_panels_are_registered_for_the_household_and_area_pages():
         "credit/mutual/_household_panel.html",
         "credit/loans/_household_panel.html",
         "land/_household_panel.html",
+        "assistance/_student_aid_panel.html",
     ]
     assert [p.template for p in panels.for_page("area")] == ["registry/areas/_poverty.html"]
     assert [p.template for p in panels.for_page("area", "actions")] == ["registry/areas/_links.html"]
