@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "fupin.industry",
     "fupin.credit",
     "fupin.land",
+    "fupin.accountability",
     "fupin.exchange",
     "fupin.analytics",
     "fupin.demo",
@@ -278,6 +279,10 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseLevelEnum": "fupin.industry.choices.Level",
         "EnterpriseSectorEnum": "fupin.industry.choices.Sector",
         "EnterpriseStatusEnum": "fupin.industry.choices.Status",
+        "AssessmentStatusEnum": "fupin.accountability.choices.AssessmentStatus",
+        "TypicalModelKindEnum": "fupin.accountability.choices.ModelKind",
+        "EvidenceTypeEnum": "fupin.accountability.choices.EvidenceType",
+        "TypeEnum": "fupin.training.choices.ClassType",  # keeps its name beside the evidence files' type
     },
 }
 
@@ -290,6 +295,8 @@ FUPIN_NOTICE_DAYS = int(os.environ.get("FUPIN_NOTICE_DAYS", "7"))
 # and is marked failed (docs/operations.md, "Imports that stop").
 FUPIN_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("FUPIN_IMPORT_HEARTBEAT_SECONDS", "5"))
 FUPIN_IMPORT_STALE_SECONDS = float(os.environ.get("FUPIN_IMPORT_STALE_SECONDS", "60"))
+# The largest evidence file an assessment accepts (bytes; docs/accountability.md).
+FUPIN_EVIDENCE_MAX_BYTES = int(os.environ.get("FUPIN_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,
