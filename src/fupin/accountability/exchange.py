@@ -200,7 +200,9 @@ _TARGET_SELECT = (
     "SELECT CAST(t.year AS TEXT), COALESCE(a.code, c.code), COALESCE(d.name, ''), t.indicator, "
     + db.decimal("t.value", 2)
     + ", "
+    + "CASE WHEN t.actual IS NULL THEN NULL ELSE "
     + db.decimal("t.actual", 2)
+    + " END"
     + " FROM accountability_target t LEFT JOIN geo_adminarea a ON a.id = t.area_id "
     "LEFT JOIN accountability_assesseddepartment d ON d.id = t.department_id "
     "LEFT JOIN geo_adminarea c ON c.id = d.city_id"
