@@ -43,7 +43,7 @@ class AssessmentFilterSet(FilterSet):
 class ModelFilterSet(FilterSet):
     area = AreaCodeFilter(lookup="area")
     year = YearFilter(field_name="year", label=_("year"))
-    kind = django_filters.ChoiceFilter(choices=ModelKind.choices, label=_("kind"))
+    kind = django_filters.ChoiceFilter(choices=ModelKind.choices, label=_("kind of model"))
 
     class Meta:
         model = TypicalModel

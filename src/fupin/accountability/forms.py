@@ -83,8 +83,8 @@ class EvidenceForm(forms.Form):
 
 
 class ModelForm(forms.Form):
-    code = forms.CharField(label=_("code"), max_length=rules.CODE_MAX_LENGTH)
-    kind = forms.ChoiceField(label=_("kind"), choices=ModelKind.choices)
+    code = forms.CharField(label=_("model code"), max_length=rules.CODE_MAX_LENGTH)
+    kind = forms.ChoiceField(label=_("kind of model"), choices=ModelKind.choices)
     year = forms.IntegerField(label=_("year"), min_value=1980, max_value=2100)
     area = forms.CharField(label=_("village or county (code)"), max_length=12, required=False)
     household = forms.CharField(label=_("household code"), max_length=20, required=False)

@@ -307,8 +307,8 @@ class TypicalModel(TimeStampedModel):
     """A typical model (典型) of a year: a village, a county, a household or an enterprise,
     with its case in Chinese and in English and its figures."""
 
-    code = models.CharField(_("code"), max_length=rules.CODE_MAX_LENGTH, unique=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=ModelKind.choices)
+    code = models.CharField(_("model code"), max_length=rules.CODE_MAX_LENGTH, unique=True)
+    kind = models.CharField(_("kind of model"), max_length=12, choices=ModelKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     area = models.ForeignKey(AdminArea, on_delete=models.PROTECT, related_name="typical_models", verbose_name=_("area"))
     household = models.ForeignKey(

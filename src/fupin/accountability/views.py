@@ -153,7 +153,7 @@ def targets(request: HttpRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             try:
                 services.target_set(actor=request.user, area_code=data.pop("area"), **data)
-                messages.success(request, _("Target saved."))
+                messages.success(request, _("Assessment target saved."))
                 return redirect(f"{request.path}?year={data['year']}")
             except ApplicationError as exc:
                 show_error(request, exc, form=form)
