@@ -99,7 +99,9 @@ def test_another_city_neither_sees_nor_reaches(harbin_user, qiqihar_user):
 
 def test_a_user_without_write_permission_gets_no_forms(make_user, harbin_user):
     auditor = make_user(Role.AUDITOR, (HARBIN,))
-    services.assessment_create(actor=harbin_user, area_code=HARBIN, year=2009, title="哈尔滨考核", weights={"poor.people": "1"})
+    services.assessment_create(
+        actor=harbin_user, area_code=HARBIN, year=2009, title="哈尔滨考核", weights={"poor.people": "1"}
+    )
     client = _login(auditor)
     page = client.get("/accountability/").content.decode()
     assert "哈尔滨考核" in page and 'id="assessment-form"' not in page

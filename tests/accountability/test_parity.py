@@ -73,7 +73,9 @@ def test_target_below_zero(tmp_path, province_user):
     _check(
         tmp_path,
         province_user,
-        lambda: services.target_set(actor=province_user, year=2009, indicator="poor.people", value="-5", area_code=YANSHOU),
+        lambda: services.target_set(
+            actor=province_user, year=2009, indicator="poor.people", value="-5", area_code=YANSHOU
+        ),
         "/api/accountability/targets/",
         {"year": 2009, "area": YANSHOU, "indicator": "poor.people", "value": "-5"},
         "accountability_targets",
@@ -107,7 +109,9 @@ def test_bad_weights(tmp_path, province_user, weights, cell):
     _check(
         tmp_path,
         province_user,
-        lambda: services.assessment_create(actor=province_user, area_code=PROVINCE, year=2009, title="t", weights=weights),
+        lambda: services.assessment_create(
+            actor=province_user, area_code=PROVINCE, year=2009, title="t", weights=weights
+        ),
         "/api/accountability/assessments/",
         {"area": PROVINCE, "year": 2009, "title": "t", "weights": weights},
         "accountability_assessments",

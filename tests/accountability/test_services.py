@@ -62,7 +62,9 @@ def test_a_target_of_zero_or_below_is_refused(province_user):
 
 def test_a_target_is_for_a_county_or_a_citys_department(province_user):
     _refused(
-        lambda: services.target_set(actor=province_user, year=2009, indicator="poor.people", value="5", area_code=HARBIN),
+        lambda: services.target_set(
+            actor=province_user, year=2009, indicator="poor.people", value="5", area_code=HARBIN
+        ),
         "area",
     )
     _refused(
@@ -200,7 +202,11 @@ def test_running_scores_and_ranks(built, harbin_user):
         area_code=HARBIN,
         year=2009,
         title="哈尔滨市考核",
-        weights={"industry.enterprises_new": "60", "accountability.model_counties": "40", "evap.funds.integrated_total": 20},
+        weights={
+            "industry.enterprises_new": "60",
+            "accountability.model_counties": "40",
+            "evap.funds.integrated_total": 20,
+        },
     )
     services.assessment_run(actor=harbin_user, assessment=assessment, snapshot=built)
     assessment.refresh_from_db()
@@ -265,24 +271,50 @@ def test_a_meeting_needs_a_participant(province_user):
 def test_a_typical_model_is_what_its_kind_says(province_user, yanshou_village):
     with pytest.raises(ApplicationError) as exc:
         services.model_save(
-            actor=province_user, code="M1", kind="county", year=2009, title="t", case_zh="z", case_en="e",
+            actor=province_user,
+            code="M1",
+            kind="county",
+            year=2009,
+            title="t",
+            case_zh="z",
+            case_en="e",
             area_code=yanshou_village,
         )
     assert exc.value.field == "area"
     with pytest.raises(ApplicationError) as exc:
         services.model_save(
-            actor=province_user, code="M1", kind="household", year=2009, title="t", case_zh="z", case_en="e",
+            actor=province_user,
+            code="M1",
+            kind="household",
+            year=2009,
+            title="t",
+            case_zh="z",
+            case_en="e",
         )
     assert exc.value.field == "area"
     model = services.model_save(
-        actor=province_user, code="M1", kind="village", year=2009, title="t", case_zh="z", case_en="e",
-        area_code=yanshou_village, figures="roads_km=12.5;households=300",
+        actor=province_user,
+        code="M1",
+        kind="village",
+        year=2009,
+        title="t",
+        case_zh="z",
+        case_en="e",
+        area_code=yanshou_village,
+        figures="roads_km=12.5;households=300",
     )
     assert {f.key: f.value for f in model.figures.all()} == {"roads_km": Decimal("12.5"), "households": Decimal("300")}
     with pytest.raises(ApplicationError) as exc:
         services.model_save(
-            actor=province_user, code="M1", kind="village", year=2009, title="t", case_zh="z", case_en="e",
-            area_code=yanshou_village, figures="roads_km=twelve",
+            actor=province_user,
+            code="M1",
+            kind="village",
+            year=2009,
+            title="t",
+            case_zh="z",
+            case_en="e",
+            area_code=yanshou_village,
+            figures="roads_km=twelve",
         )
     assert exc.value.field == "figures"
     assert {f.key for f in model.figures.all()} == {"roads_km", "households"}
