@@ -44,7 +44,7 @@ def test_a_target_through_the_form_and_its_refusal(province_user):
     data = {"year": 2009, "area": YANSHOU, "department": "", "indicator": "poor.people", "value": "-3"}
     response = client.post("/accountability/targets/", data)
     assert response.status_code == 200
-    assert "A target is a number above 0." in response.content.decode()
+    assert "A target is a number above 0" in response.content.decode()
     assert not Target.objects.exists()
     # an indicator not of the list is refused by the form itself
     response = client.post("/accountability/targets/", {**data, "value": "3", "indicator": "nope"})

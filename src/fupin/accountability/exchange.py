@@ -38,7 +38,7 @@ from fupin.exchange import dbframes as db
 from fupin.exchange import registry
 from fupin.exchange.planning import Plan, compare, errors_where, scope_expr
 from fupin.exchange.registry import ExportContext, ImportContext
-from fupin.exchange.schema import AREA, CODE, DATE, INT, SIGNED_DECIMAL, TEXT, Column, Entity, year_column
+from fupin.exchange.schema import AREA, CODE, DATE, INT, TEXT, Column, Entity, year_column
 from fupin.geo.models import AdminArea
 from fupin.industry.models import Enterprise
 from fupin.registry.models import Household
@@ -83,8 +83,8 @@ TARGETS = Entity(
             example="training.transfer.trained",
             help=_("an id of the specification (docs/indicators.md)"),
         ),
-        Column("value", SIGNED_DECIMAL, required=True, digits=15, example="1200", help=_("the target, above 0")),
-        Column("actual", SIGNED_DECIMAL, digits=15, example="", help=_("a department's actual figure")),
+        Column("value", TEXT, required=True, max_length=40, example="1200", help=_("the target, above 0")),
+        Column("actual", TEXT, max_length=40, example="", help=_("a department's actual figure")),
     ),
 )
 
@@ -198,10 +198,10 @@ _ASSIGNMENT_SELECT = (
 )
 _TARGET_SELECT = (
     "SELECT CAST(t.year AS TEXT), COALESCE(a.code, c.code), COALESCE(d.name, ''), t.indicator, "
-    + db.decimal("t.value", 2)
+    + db.decimal("t.value", rules.FIGURE_DECIMALS)
     + ", "
     + "CASE WHEN t.actual IS NULL THEN NULL ELSE "
-    + db.decimal("t.actual", 2)
+    + db.decimal("t.actual", rules.FIGURE_DECIMALS)
     + " END"
     + " FROM accountability_target t LEFT JOIN geo_adminarea a ON a.id = t.area_id "
     "LEFT JOIN accountability_assesseddepartment d ON d.id = t.department_id "
@@ -307,6 +307,11 @@ def plan_targets(plan: Plan, ctx: ImportContext) -> None:
     _refuse(plan, name, frame, rules.ACTUAL_ONLY_FOR_DEPARTMENTS)
     _refuse(plan, name, frame, rules.ACTUAL_NOT_NEGATIVE)
     _out_of_scope(plan, name, frame, "area", ctx.ranges)
+    # the normal form of the database's figures (3 decimals), for the comparison
+    figure = pl.Decimal(18 + rules.FIGURE_DECIMALS, rules.FIGURE_DECIMALS)
+    frame = frame.with_columns(
+        *(pl.col(c).str.strip_chars().cast(figure, strict=False).cast(pl.String).alias(c) for c in ("value", "actual"))
+    )
     current = db.fetch(_TARGET_SELECT, TARGETS.column_names)
     plan.changes[name] = compare(
         frame.select(["_line", *TARGETS.column_names]), current, list(TARGETS.key), ["value", "actual"]

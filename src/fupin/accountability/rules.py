@@ -55,11 +55,19 @@ INDICATOR_KNOWN = Rule(
     _unknown_indicator,
 )
 
+# a target or an actual figure: digits, at most 15 before the point and 3 after it
+FIGURE_FORM = r"^-?[0-9]{1,15}(\.[0-9]{1,3})?$"
+
+
+def _not_a_figure(column: str) -> pl.Expr:
+    return ~text(column).str.strip_chars().str.contains(FIGURE_FORM)
+
+
 TARGET_POSITIVE = Rule(
     "target_not_positive",
     "value",
-    _("A target is a number above 0."),
-    lambda: amount("value").is_null() | (amount("value") <= 0),
+    _("A target is a number above 0, with at most 3 decimals."),
+    lambda: _not_a_figure("value") | (amount("value") <= 0),
 )
 
 ACTUAL_ONLY_FOR_DEPARTMENTS = Rule(
@@ -75,8 +83,8 @@ ACTUAL_ONLY_FOR_DEPARTMENTS = Rule(
 ACTUAL_NOT_NEGATIVE = Rule(
     "actual_negative",
     "actual",
-    _("An actual figure is 0 or more."),
-    lambda: given("actual") & (amount("actual") < 0),
+    _("An actual figure is a number of 0 or more, with at most 3 decimals."),
+    lambda: given("actual") & (_not_a_figure("actual") | (amount("actual") < 0)),
 )
 
 TARGET_AREA_LEVEL = Rule(

@@ -109,8 +109,10 @@ def assignment_save(
         "units": _text("\n".join(u.strip() for u in unit_lines if u and u.strip()), "units", record, long=True),
         "tasks": _text(tasks, "tasks", record, long=True),
     }
-    existing = ResponsibilityAssignment.objects.select_for_update().filter(area=area, year=year, leader_name=name)
-    assignment = existing.first()
+    existing = ResponsibilityAssignment.objects.select_for_update(of=("self",)).filter(
+        area=area, year=year, leader_name=name
+    )
+    assignment = existing.order_by("pk").first()
     before = snapshot(assignment) if assignment else None
     if assignment is None:
         assignment = ResponsibilityAssignment.objects.create(area=area, year=year, leader_name=name, **values)
@@ -174,23 +176,28 @@ def target_set(
     area = _area(area_code, field_name="area", record=record)
     rules.TARGET_AREA_LEVEL.check(record=record, values={"area_level": area.level, "department": department})
     check_scope(actor, area.code, record=record, field="area")
+    rules.TARGET_POSITIVE.check(record=record, values={"value": str(value if value is not None else "").strip()})
     number = _decimal(value, field_name="value", record=record, quantum=FIGURE_QUANTUM)
-    rules.TARGET_POSITIVE.check(record=record, values={"value": str(number)})
     given_actual = None if actual in (None, "") else actual
     rules.ACTUAL_ONLY_FOR_DEPARTMENTS.check(
         record=record, values={"actual": "" if given_actual is None else str(given_actual), "department": department}
     )
     actual_number = None
     if given_actual is not None:
+        rules.ACTUAL_NOT_NEGATIVE.check(record=record, values={"actual": str(given_actual).strip()})
         actual_number = _decimal(given_actual, field_name="actual", record=record, quantum=FIGURE_QUANTUM)
-        rules.ACTUAL_NOT_NEGATIVE.check(record=record, values={"actual": str(actual_number)})
     if department:
         unit_lookup: dict[str, Any] = {
             "department": department_for(actor=actor, city=area, name=department, record=record)
         }
     else:
         unit_lookup = {"area": area}
-    target = Target.objects.select_for_update().filter(year=year, indicator=indicator, **unit_lookup).first()
+    target = (
+        Target.objects.select_for_update(of=("self",))
+        .filter(year=year, indicator=indicator, **unit_lookup)
+        .order_by("pk")
+        .first()
+    )
     before = snapshot(target) if target else None
     if target is None:
         target = Target.objects.create(
@@ -277,7 +284,7 @@ def assessment_create(*, actor: Any, area_code: str, year: Any, title: str, weig
 @transaction.atomic
 def assessment_set_weights(*, actor: Any, assessment: Assessment, weights: Mapping[str, Any]) -> Assessment:
     """Replace the assessment's weights (its results, if it was run, stay until it is run again)."""
-    assessment = Assessment.objects.select_for_update().select_related("area").get(pk=assessment.pk)
+    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("area").get(pk=assessment.pk)
     record = str(assessment)
     _assessor(actor, assessment.area.code, record)
     checked = check_weights(weights, record=record)
@@ -361,7 +368,7 @@ def assessment_run(*, actor: Any, assessment: Assessment, snapshot: Any = None) 
     a target of the year (actual figures from the indicator engine, on a current snapshot
     as of the year's end unless one is given) and, for a city, its departments (actual
     figures entered on their targets). Runs again from scratch when run before."""
-    assessment = Assessment.objects.select_for_update().select_related("area").get(pk=assessment.pk)
+    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("area").get(pk=assessment.pk)
     record = str(assessment)
     _assessor(actor, assessment.area.code, record)
     weights = {w.indicator: w.weight for w in assessment.weights.all()}
@@ -556,7 +563,7 @@ def model_save(
         "case_en": _text(case_en, "case_en", record, long=True),
     }
     numbers = check_figures(figures, record=record)
-    model = TypicalModel.objects.select_for_update().filter(code=code).first()
+    model = TypicalModel.objects.select_for_update(of=("self",)).filter(code=code).order_by("pk").first()
     before = snapshot(model) if model else None
     if model is not None:
         check_scope(actor, model.area.code, record=record, field="area")
