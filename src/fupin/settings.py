@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "fupin.credit",
     "fupin.land",
     "fupin.assistance",
+    "fupin.accountability",
     "fupin.exchange",
     "fupin.analytics",
     "fupin.demo",
@@ -283,6 +284,10 @@ SPECTACULAR_SETTINGS = {
         "CadreKindEnum": "fupin.assistance.choices.CadreKind",
         "ContributionKindEnum": "fupin.assistance.choices.ContributionKind",
         "ContributionFormEnum": "fupin.assistance.choices.ContributionForm",
+        "AssessmentStatusEnum": "fupin.accountability.choices.AssessmentStatus",
+        "TypicalModelKindEnum": "fupin.accountability.choices.ModelKind",
+        "EvidenceTypeEnum": "fupin.accountability.choices.EvidenceType",
+        "TypeEnum": "fupin.training.choices.ClassType",  # keeps its name beside the evidence files' type
     },
 }
 
@@ -295,6 +300,8 @@ FUPIN_NOTICE_DAYS = int(os.environ.get("FUPIN_NOTICE_DAYS", "7"))
 # and is marked failed (docs/operations.md, "Imports that stop").
 FUPIN_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("FUPIN_IMPORT_HEARTBEAT_SECONDS", "5"))
 FUPIN_IMPORT_STALE_SECONDS = float(os.environ.get("FUPIN_IMPORT_STALE_SECONDS", "60"))
+# The largest evidence file an assessment accepts (bytes; docs/accountability.md).
+FUPIN_EVIDENCE_MAX_BYTES = int(os.environ.get("FUPIN_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -18,7 +18,8 @@ from fupin.web import navigation, panels
 
 pytestmark = pytest.mark.django_db
 
-# the training app (issue 10) adds its entry after the programs'; the apps of issue 11 theirs after it
+# the training app (issue 10) adds its entry after the programs'; the apps of issue 11 theirs after it;
+# accountability (issue 12) its entry at 52, after import / export
 MENU = [
     "Areas",
     "Households",
@@ -31,6 +32,7 @@ MENU = [
     "Land transfer",
     "Social assistance",
     "Import / export",
+    "Assessment",
     "Reports",
     "API docs",
 ]
