@@ -1,13 +1,18 @@
 """The province office assesses counties in a real browser: sets the counties' targets on
 an indicator chosen from the specification's list (a target below zero is refused on the
 form first), opens the year's assessment with its weights (all-zero weights are refused),
-runs it, and reads the ranking computed from the records by the indicator engine. In
-Chinese, the default language."""
+runs it, and reads the ranking computed from the records by the indicator engine; then
+downloads the year's annual report as PDF and XLSX from the report page, whose figures are
+the ones the assessment scored. In Chinese, the default language."""
 
+import io
+
+import openpyxl
 from playwright.sync_api import expect
 
 from fupin.accountability.models import Assessment, Target
 from fupin.industry import services as industry
+from tests.analytics.test_report_formats import pdf_pages
 from tests.conftest import BAYAN, PASSWORD, YANSHOU
 from tests.industry.conftest import code
 
@@ -88,3 +93,21 @@ def test_set_targets_and_weights_run_and_see_the_ranking(tree, page, province_us
     expect(rows.nth(1).locator("td").nth(2)).to_have_text("0.00")
     expect(page.locator("#status")).to_have_text("已评分")
     assert Assessment.objects.get().status == "run"
+
+    # the annual report of the year, from the report page: the PDF holds the section of the
+    # responsibility system, the XLSX's data sheet the figure the assessment scored
+    page.goto("/reports/annual/?year=2009")
+    with page.expect_download() as pdf_download:
+        page.locator("a[data-format='pdf']").click()
+    pdf_path = tmp_path / "downloaded.pdf"
+    pdf_download.value.save_as(pdf_path)
+    text = "".join(pdf_pages(pdf_path.read_bytes(), tmp_path))
+    assert "扶贫措施" in text and "黑龙江省" in text
+    with page.expect_download() as xlsx_download:
+        page.locator("a[data-format='xlsx']").click()
+    xlsx_path = tmp_path / "report.xlsx"
+    xlsx_download.value.save_as(xlsx_path)
+    data = openpyxl.load_workbook(io.BytesIO(xlsx_path.read_bytes())).worksheets[-1]
+    values = {row[0]: row[3] for row in data.iter_rows(min_row=2, values_only=True)}
+    assert len(values) == 91
+    assert values["industry.enterprises_new"] == 2
