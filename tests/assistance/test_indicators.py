@@ -152,8 +152,13 @@ def test_a_registry_without_assistance_gives_zeros(db, tmp_path, make_household,
 
 
 class _Report:
+    year = 2009
+
     def __init__(self, values):
         self.values = values
+
+    def area_name(self):
+        return "黑龙江省" if translation.get_language() == "zh-hans" else "Heilongjiang Province"
 
     def value(self, key):
         return self.values.get(key)
@@ -208,3 +213,12 @@ def test_sentences_without_figures_are_left_out():
         assert social_sentences(_Report({})) == []
         only = social_sentences(_Report({"social.students_aided": 3}))
     assert len(only) == 1 and "3 poor students" in only[0]
+
+
+def test_nothing_recorded_is_said_once_naming_the_area():
+    zeros = {key: 0 for key in SEED if key.startswith("social.")}
+    for language, words in (("en", "No social or pairing assistance is recorded"), ("zh-hans", "没有社会扶贫")):
+        with translation.override(language):
+            said = social_sentences(_Report(zeros))
+            name = _Report(zeros).area_name()
+        assert len(said) == 1 and words in said[0] and name in said[0] and "2009" in said[0], said

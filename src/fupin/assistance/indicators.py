@@ -154,10 +154,32 @@ def _pair(both: str, first: str, second: str, a: int | float | None, b: int | fl
     return []
 
 
+# the section's own figures, which say whether anything is recorded for the area and year
+SOCIAL_FIGURES = (
+    "social.funds_total",
+    "social.cadres",
+    "social.units_central",
+    "social.units_provincial",
+    "social.units_city_county",
+    "social.projects",
+    "social.villages_assisted",
+    "social.farmers_trained",
+    "social.students_aided",
+    "social.households_driven",
+)
+
+
 @sentences("social")
 def social_sentences(report: Any) -> list[str]:
     """The seed's paragraph on social poverty alleviation, with the year's figures; a
     sentence is left out when its figures are not there (no records, or zero)."""
+    recorded = [report.value(key) for key in SOCIAL_FIGURES]
+    recorded = [value for value in recorded if value is not None]
+    if recorded and all(value == 0 for value in recorded):  # nothing recorded: said once
+        return [
+            _("No social or pairing assistance is recorded in %(area)s for %(year)s.")
+            % {"area": report.area_name(), "year": report.year}
+        ]
     v, f = report.value, report.figure
     out: list[str] = []
     total, free, introduced = v("social.funds_total"), v("social.funds_free"), v("social.funds_introduced")
