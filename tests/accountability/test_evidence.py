@@ -98,8 +98,9 @@ def test_the_api_uploads_and_refuses(assessment, harbin_user, evidence_dir, sett
     big = client.post(url, {"file": SimpleUploadedFile("big.pdf", pdf() * 10)}, format="multipart")
     assert big.status_code == 400 and big.json()["field"] == "file"
     assert Evidence.objects.count() == 1
-    listed = client.get(url).json()
-    assert [e["name"] for e in listed] == ["r.pdf"]
+    listed = client.get(url).json()  # a page, like every list of the API
+    assert listed["count"] == 1 and listed["results"][0]["id"] == ok.json()["id"]
+    assert [e["name"] for e in listed["results"]] == ["r.pdf"]
 
 
 def test_downloads_are_attachments_within_scope(assessment, harbin_user, qiqihar_user, evidence_dir):

@@ -270,13 +270,16 @@ class AssessmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def run(self, request: Request, pk: str | None = None) -> Response:
         """Score every assessed unit against its targets and rank them."""
         item = services.assessment_run(actor=request.user, assessment=self.get_object())
-        return Response(AssessmentResultSerializer(selectors.ranking(item), many=True).data)
+        page = self.paginate_queryset(selectors.ranking(item))  # the ranking's first page, as GET ranking/
+        return self.get_paginated_response(AssessmentResultSerializer(page, many=True).data)
 
     @extend_schema(responses=AssessmentResultSerializer(many=True))
     @action(detail=True, methods=["get"])
     def ranking(self, request: Request, pk: str | None = None) -> Response:
-        """The results by rank (counties, then departments), with each indicator's score."""
-        return Response(AssessmentResultSerializer(selectors.ranking(self.get_object()), many=True).data)
+        """The results by rank (counties, then departments), with each indicator's score:
+        paginated like every list of the API."""
+        page = self.paginate_queryset(selectors.ranking(self.get_object()))
+        return self.get_paginated_response(AssessmentResultSerializer(page, many=True).data)
 
     @extend_schema(
         methods=["POST"], request={"multipart/form-data": EvidenceUploadInput}, responses={201: EvidenceFileSerializer}
@@ -288,8 +291,9 @@ class AssessmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         or XLSX by content, at most ``FUPIN_EVIDENCE_MAX_BYTES``."""
         assessment = self.get_object()
         if request.method == "GET":
-            items = selectors.evidence(request.user).filter(assessment=assessment)
-            return Response(EvidenceFileSerializer(items, many=True).data)
+            items = selectors.evidence(request.user).filter(assessment=assessment).order_by("pk")
+            page = self.paginate_queryset(items)
+            return self.get_paginated_response(EvidenceFileSerializer(page, many=True).data)
         data = validated(EvidenceUploadInput, request.data)
         upload = data["file"]
         content = services.read_limited(upload, size=upload.size)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from fupin.accountability.models import (
     Assessment,
@@ -32,13 +32,14 @@ def assessments(user: Any) -> QuerySet[Assessment]:
     return Assessment.objects.visible_to(user).select_related("area").prefetch_related("weights")
 
 
-def ranking(assessment: Assessment) -> list[Result]:
-    """The assessment's results, counties first then departments, by rank, with their scores."""
-    return list(
+def ranking(assessment: Assessment) -> QuerySet[Result]:
+    """The assessment's results, counties first then departments (NULL first on every
+    database), by rank, with their scores."""
+    return (
         Result.objects.filter(assessment=assessment)
         .select_related("area", "department")
         .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("indicator")))
-        .order_by("department_id", "rank", "area__code", "department__name")
+        .order_by(F("department_id").asc(nulls_first=True), "rank", "area__code", "department__name")
     )
 
 
